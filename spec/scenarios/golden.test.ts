@@ -1,0 +1,33 @@
+// Every scenario under fixtures/ runs in memory and must produce exactly its golden file.
+// UPDATE_GOLDEN=1 rewrites the goldens instead of comparing (then read the diff before committing).
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { canonicalJson, firstDifference, isGolden } from '../../src/conformance/golden.ts';
+import { goldenPathOf, loadScenarios } from '../../src/conformance/fixtures.ts';
+import { runScenarioInMemory } from '../../src/harness/memory-run.ts';
+
+const update = process.env.UPDATE_GOLDEN === '1';
+const scenarios = loadScenarios('fixtures');
+
+describe('golden scenarios (memfs)', () => {
+  afterAll(() => {
+    console.log(`scenarios: ${scenarios.length} compared with goldens${update ? ' (goldens rewritten)' : ''}`);
+  });
+
+  it.each(scenarios.map((s) => [s.id, s] as const))('%s', async (_id, { id, scenario }) => {
+    const actual = await runScenarioInMemory(scenario);
+    const file = goldenPathOf('golden', id);
+    if (update) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, canonicalJson(actual));
+      return;
+    }
+    expect(existsSync(file), `missing golden ${file}: run UPDATE_GOLDEN=1 npm test`).toBe(true);
+    const expected: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    expect(isGolden(expected), `${file} is not a valid golden file`).toBe(true);
+    const diff = firstDifference(expected, JSON.parse(canonicalJson(actual)));
+    expect(diff, `${id}: first difference at ${diff}`).toBeNull();
+  });
+});

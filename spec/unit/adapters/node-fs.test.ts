@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import * as fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createNodeFs } from '../../../src/adapters/node-fs.ts';
+import { fsContract } from './fs-contract.ts';
+import type { FsFixture } from './fs-contract.ts';
+
+async function realFixture(): Promise<FsFixture> {
+  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'node-fs-'));
+  return {
+    fs: createNodeFs(),
+    root,
+    symlink: (target, at) => fsp.symlink(target, at),
+    dispose: () => fsp.rm(root, { recursive: true, force: true }),
+  };
+}
+
+fsContract('node-fs (real disk)', realFixture);
+
+/** Fails the test instead of hanging it if `promise` blocks (a FIFO opened without O_NONBLOCK would). */
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`blocked for more than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+describe('node-fs: what memfs cannot show', () => {
+  it('opens FIFOs without blocking and reports kind other (the test never reads them)', async () => {
+    const fx = await realFixture();
+    try {
+      // Several, because four blocked opens would exhaust libuv's pool and stall every later fs call.
+      for (const name of ['a.json', 'b.json', 'c.json', 'd.json', 'e.json']) {
+        const fifo = path.join(fx.root, name);
+        expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+        const handle = await within(2000, fx.fs.openNoFollow(fifo));
+        try {
+          expect((await handle.stat()).kind).toBe('other');
+          expect((await fx.fs.lstat(fifo)).kind).toBe('other');
+        } finally {
+          await handle.close();
+        }
+      }
+      // readFile and fsyncFile open non-blocking too: a FIFO planted where the runner expects its own
+      // file must not hang it (no writer: reads as empty; fsync of a FIFO is EINVAL).
+      const fifo = path.join(fx.root, 'a.json');
+      expect((await within(2000, fx.fs.readFile(fifo))).length).toBe(0);
+      const fsyncError: unknown = await within(2000, fx.fs.fsyncFile(fifo).then(() => null, (e: unknown) => e));
+      expect(fsyncError).toMatchObject({ code: 'EINVAL' });
+    } finally {
+      await fx.dispose();
+    }
+  });
+});

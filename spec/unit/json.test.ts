@@ -1,0 +1,123 @@
+import { describe, it, expect } from 'vitest';
+import { parseStrictJson, type JsonParse } from '../../src/jobspec/json.ts';
+
+function message(text: string): string {
+  const result: JsonParse = parseStrictJson(text);
+  if (result.ok) throw new Error(`expected a parse failure for ${JSON.stringify(text)}`);
+  return result.message;
+}
+
+function value(text: string): unknown {
+  const result = parseStrictJson(text);
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
+}
+
+describe('parseStrictJson: accepts RFC 8259 JSON', () => {
+  it.each([
+    ['null', null],
+    ['true', true],
+    ['false', false],
+    ['0', 0],
+    ['-12.5e+2', -1250],
+    ['1E-2', 0.01],
+    ['"a\\"b\\\\c\\/d\\b\\f\\n\\r\\t"', 'a"b\\c/d\b\f\n\r\t'],
+    ['"\\u00e9\\uD83D\\uDE00"', 'é😀'],
+    ['"é😀"', 'é😀'],
+    [' \t\r\n[ 1 , "x" , [] , {} ] \n', [1, 'x', [], {}]],
+    ['{"a":{"b":[true,null]}}', { a: { b: [true, null] } }],
+  ])('%s', (text, expected) => {
+    expect(value(text)).toEqual(expected);
+  });
+
+  it('keeps -0 and accepts integers beyond 2^53 as the nearest double', () => {
+    expect(Object.is(value('-0'), -0)).toBe(true);
+    expect(value('9007199254740993')).toBe(2 ** 53);
+  });
+
+  it('accepts a lone surrogate escape', () => {
+    expect(value('"\\uD800"')).toBe('\uD800');
+  });
+
+  it('accepts exactly 64 levels of nesting', () => {
+    expect(parseStrictJson('['.repeat(64) + ']'.repeat(64)).ok).toBe(true);
+    expect(parseStrictJson('{"a":'.repeat(64) + '1' + '}'.repeat(64)).ok).toBe(true);
+  });
+});
+
+describe('parseStrictJson: rejects with deterministic one-line messages', () => {
+  it.each([
+    ['', 'Unexpected end of input at line 1 column 1'],
+    ['   ', 'Unexpected end of input at line 1 column 4'],
+    ['\n\n', 'Unexpected end of input at line 3 column 1'],
+    ['{"a": 1,', 'Unexpected end of input at line 1 column 9'],
+    ['{"a": tru', 'Unexpected end of input at line 1 column 10'],
+    ['"abc', 'Unexpected end of input at line 1 column 5'],
+    ['{"a":1 x', "Unexpected character 'x' at line 1 column 8"],
+    ['{\n  "a": 1,\n}', "Unexpected character '}' at line 3 column 1"],
+    ['[1,]', "Unexpected character ']' at line 1 column 4"],
+    ["{'a':1}", "Unexpected character ''' at line 1 column 2"],
+    ['{a:1}', "Unexpected character 'a' at line 1 column 2"],
+    ['01', "Unexpected character '1' at line 1 column 2"],
+    ['1.', 'Unexpected end of input at line 1 column 3'],
+    ['-', 'Unexpected end of input at line 1 column 2'],
+    ['+1', "Unexpected character '+' at line 1 column 1"],
+    ['.5', "Unexpected character '.' at line 1 column 1"],
+    ['NaN', "Unexpected character 'N' at line 1 column 1"],
+    ['Infinity', "Unexpected character 'I' at line 1 column 1"],
+    ['nul1', "Unexpected character '1' at line 1 column 4"],
+    ['{} {}', "Unexpected character '{' at line 1 column 4"],
+    ['"\\x"', "Unexpected character 'x' at line 1 column 3"],
+    ['"\\u12G4"', "Unexpected character 'G' at line 1 column 6"],
+    ['"a\tb"', 'Unexpected character U+0009 at line 1 column 3'],
+    ['"a\nb"', 'Unexpected character U+000A at line 1 column 3'],
+    ['\u00a01', 'Unexpected character U+00A0 at line 1 column 1'],
+    ['\ufeff{}', 'Unexpected character U+FEFF at line 1 column 1'],
+    ['["😀", x]', "Unexpected character 'x' at line 1 column 7"], // the emoji is one column
+    ['😀', 'Unexpected character U+1F600 at line 1 column 1'],
+  ])('%j', (text, expected) => {
+    expect(message(text)).toBe(expected);
+  });
+
+  it('rejects NUL bytes anywhere', () => {
+    expect(message('\u0000{}')).toBe('Unexpected character U+0000 at line 1 column 1');
+    expect(message('{"a":"x\u0000y"}')).toBe('Unexpected character U+0000 at line 1 column 8');
+    expect(message('{}\u0000')).toBe('Unexpected character U+0000 at line 1 column 3');
+  });
+
+  it('rejects non-finite numbers with the literal and its position', () => {
+    expect(message('{"fps": 1e400}')).toBe("number out of range '1e400' at line 1 column 9");
+    expect(message('[\n-1E+999]')).toBe("number out of range '-1E+999' at line 2 column 1");
+  });
+
+  it('rejects duplicate keys, escaping control characters in the key', () => {
+    expect(message('{"k": 1, "k": 2}')).toBe("duplicate key 'k'");
+    expect(message('{"a": {"x": 1, "x": 1}}')).toBe("duplicate key 'x'");
+    // The same key spelled two ways is still a duplicate.
+    expect(message('{"k": 1, "\\u006b": 2}')).toBe("duplicate key 'k'");
+    expect(message('{"a\\nb": 1, "a\\nb": 2}')).toBe("duplicate key 'a\\u000ab'");
+    expect(message('{"__proto__": 1, "__proto__": 2}')).toBe("duplicate key '__proto__'");
+  });
+
+  it('rejects nesting deeper than 64 levels', () => {
+    expect(message('['.repeat(65) + ']'.repeat(65))).toBe('nesting deeper than 64 levels');
+    expect(message('{"a":'.repeat(65) + '1' + '}'.repeat(65))).toBe('nesting deeper than 64 levels');
+    expect(message('[{"a":'.repeat(33) + '1' + '}]'.repeat(33))).toBe('nesting deeper than 64 levels');
+  });
+
+  it('rejects 100,000-deep nesting without overflowing the stack', () => {
+    expect(message('['.repeat(100_000))).toBe('nesting deeper than 64 levels');
+    expect(message('{"a":'.repeat(100_000))).toBe('nesting deeper than 64 levels');
+  });
+});
+
+describe('parseStrictJson: prototype safety', () => {
+  it('makes __proto__ and constructor plain own keys of null-prototype objects', () => {
+    const result = value('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}');
+    expect(Object.getPrototypeOf(result)).toBeNull();
+    expect(Object.keys(result as object)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(result, '__proto__')?.value).toEqual({ polluted: true });
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});

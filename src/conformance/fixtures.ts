@@ -1,0 +1,33 @@
+// Loading scenario files from fixtures/ and their goldens from golden/ (same relative path).
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Scenario } from './scenario.ts';
+import { scenarioProblems } from './scenario.ts';
+
+export interface LoadedScenario {
+  /** `area/name`, the path under fixtures/ without `.json`. */
+  readonly id: string;
+  readonly scenario: Scenario;
+}
+
+function jsonFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/** Every scenario under `fixturesDir`; throws with the file name on an invalid one. */
+export function loadScenarios(fixturesDir: string): LoadedScenario[] {
+  return jsonFilesUnder(fixturesDir).map((file) => {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const problems = scenarioProblems(value);
+    if (problems.length > 0) throw new Error(`${file}: invalid scenario: ${problems.join('; ')}`);
+    return { id: relative(fixturesDir, file).slice(0, -'.json'.length), scenario: value as Scenario };
+  });
+}
+
+export function goldenPathOf(goldenDir: string, id: string): string {
+  return join(goldenDir, `${id}.json`);
+}

@@ -1,0 +1,62 @@
+// The one normalisation every comparison uses (design section 2): what differs between two correct runs
+// (time, the temp root, where FFmpeg lives) is replaced by a placeholder; everything else is kept.
+
+import { createHash } from 'node:crypto';
+
+export type TreeEntry = string | { $bytes: number; $sha256: string } | { $symlink: string } | { $dir: true } | NormalisedJson;
+export type NormalisedJson = null | boolean | number | string | NormalisedJson[] | { [key: string]: NormalisedJson };
+export type Tree = Record<string, TreeEntry>;
+
+const TIME_KEYS = new Set(['started_at', 'completed_at', 'result_written_at', 'worker_started_at', 'recovered_at']);
+const DURATION_KEYS = new Set(['duration_seconds']);
+/** The destination suffix of contract section 4.5 carries the runner's clock: `_20260304T050607Z`. */
+const UTC_STAMP = /_\d{8}T\d{6}Z/g;
+
+export interface NormaliseContext {
+  readonly root: string;
+}
+
+export function normaliseString(text: string, ctx: NormaliseContext): string {
+  return text.replaceAll(ctx.root, '{ROOT}').replace(UTC_STAMP, '_<UTCSTAMP>');
+}
+
+/** Normalises a parsed result file. */
+export function normaliseResult(value: unknown, ctx: NormaliseContext, key = ''): NormalisedJson {
+  if (typeof value === 'string') return TIME_KEYS.has(key) ? '<TIME>' : normaliseString(value, ctx);
+  if (typeof value === 'number') return DURATION_KEYS.has(key) ? '<DURATION>' : value;
+  if (Array.isArray(value)) {
+    const items = value.map((v) => normaliseResult(v, ctx));
+    if (key === 'ffmpeg_command' && items.length > 0) items[0] = '<FFMPEG>';
+    return items;
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normaliseResult(v, ctx, k)]));
+  }
+  return value as NormalisedJson;
+}
+
+const TEXT_LIMIT = 64 * 1024;
+
+/** One file's content as a tree entry: result files as normalised JSON, text as text, else a digest. */
+export function normaliseFile(path: string, bytes: Uint8Array, ctx: NormaliseContext): TreeEntry {
+  let text: string | null = null;
+  try {
+    text = bytes.length <= TEXT_LIMIT ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : null;
+  } catch {
+    text = null;
+  }
+  if (text !== null && path.endsWith('.result.json')) {
+    try {
+      return normaliseResult(JSON.parse(text), ctx);
+    } catch {
+      // An unparsable result file is itself a finding: show its text.
+    }
+  }
+  if (text !== null && !text.includes('\u0000')) return normaliseString(text, ctx);
+  return { $bytes: bytes.length, $sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** Files the runner keeps for itself and that no other implementation is expected to mirror. */
+export function isPrivateRunnerFile(relativePath: string): boolean {
+  return /^watch\/\.runner\.lock(\.tmp)?$/.test(relativePath);
+}

@@ -1,0 +1,82 @@
+// The scenario file format (design section 2): language-neutral data that any implementation of the
+// runner can be checked with, needing nothing but a JSON parser. This TypeBox schema validates every
+// fixture file; spec/README.md documents it for runner authors.
+
+import Type from 'typebox';
+import Value from 'typebox/value';
+import { MediaDescriptorSchema } from './media.ts';
+
+/** The closed tag vocabulary. */
+export const TAGS = ['portable', 'crash', 'fs-fault', 'timing', 'signals', 'recovery', 'hostile', 'naming', 'cli', 'multi-clip'] as const;
+
+/**
+ * One entry of an input tree. A string is the file's raw text; an object whose single key starts with
+ * `$` is special; any other JSON value is a JSON file (written with 2-space indentation and a newline).
+ */
+export const SpecialEntrySchema = Type.Union([
+  Type.Object({ $json: Type.Unknown() }, { additionalProperties: false, description: 'Any JSON value, e.g. a string or array JobSpec' }),
+  Type.Object({ $media: MediaDescriptorSchema }, { additionalProperties: false, description: 'A fake media file' }),
+  Type.Object({ $dir: Type.Literal(true) }, { additionalProperties: false, description: 'An (empty) directory' }),
+  Type.Object({ $symlink: Type.String() }, { additionalProperties: false, description: 'A symbolic link to this target' }),
+  Type.Object({ $hardlink: Type.String() }, { additionalProperties: false, description: 'A second name for another tree path' }),
+  Type.Object({ $base64: Type.String() }, { additionalProperties: false, description: 'Raw bytes' }),
+  Type.Object({ $size: Type.Integer({ minimum: 0 }) }, { additionalProperties: false, description: 'A file of this many zero bytes' }),
+]);
+
+export const StepSchema = Type.Union([
+  Type.Object(
+    {
+      run: Type.Array(Type.String(), { description: 'Arguments after the watch folder, e.g. ["--once"]' }),
+      folder: Type.Optional(Type.String({ description: 'The folder argument (default "{ROOT}/watch")' })),
+      stop_after_seconds: Type.Optional(Type.Number({ minimum: 0, description: 'Send SIGTERM this long after the start' })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ advance_clock_seconds: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
+  Type.Object({ write: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false }),
+]);
+
+export const ScenarioSchema = Type.Object(
+  {
+    description: Type.String({ minLength: 1, description: 'One line: the behaviour this scenario pins' }),
+    contract: Type.String({ pattern: '^\\d+(\\.\\d+)?$', description: 'Contract section, e.g. "5.4"' }),
+    tags: Type.Array(Type.Union(TAGS.map((t) => Type.Literal(t)))),
+    tree: Type.Record(Type.String(), Type.Unknown()),
+    steps: Type.Array(StepSchema, { minItems: 1 }),
+    ffmpeg_installed: Type.Optional(Type.Boolean({ description: 'false: no ffmpeg on PATH (default true)' })),
+  },
+  { additionalProperties: false },
+);
+
+export type Scenario = Type.Static<typeof ScenarioSchema>;
+export type Step = Type.Static<typeof StepSchema>;
+export type RunStep = Extract<Step, { run: string[] }>;
+
+export function isRunStep(step: Step): step is RunStep {
+  return 'run' in step;
+}
+
+/** A list of problems with a parsed scenario file (empty when it is valid). */
+export function scenarioProblems(value: unknown): string[] {
+  if (!Value.Check(ScenarioSchema, value)) {
+    return [...Value.Errors(ScenarioSchema, value)].slice(0, 5).map((e) => `${e.instancePath || '/'}: ${e.message}`);
+  }
+  const problems: string[] = [];
+  for (const [path, entry] of Object.entries(value.tree)) {
+    if (isSpecialShaped(entry) && !Value.Check(SpecialEntrySchema, entry)) problems.push(`tree entry ${path}: not a valid $-entry`);
+  }
+  for (const [i, step] of value.steps.entries()) {
+    if (isRunStep(step) && !step.run.includes('--once') && step.stop_after_seconds === undefined) {
+      problems.push(`step ${i}: a continuous run needs stop_after_seconds`);
+    }
+  }
+  if (value.description.includes('\n')) problems.push('description must be one line');
+  return problems;
+}
+
+/** True for an object with a single key that starts with `$` (the special-entry shape). */
+export function isSpecialShaped(entry: unknown): entry is Record<string, unknown> {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return false;
+  const keys = Object.keys(entry);
+  return keys.length === 1 && (keys[0] ?? '').startsWith('$');
+}

@@ -1,0 +1,16 @@
+// The host as scenarios see it: this runner is pid 4242 on "scenario-host"; the only other live process
+// is {LIVE_PID}, standing for "another runner that is still running". Nothing is FFmpeg, nothing dies.
+
+import type { Host } from '../ports.ts';
+
+export const FAKE_HOST = { pid: 4242, hostname: 'scenario-host', livePid: 7 } as const;
+
+export function createFakeHost(): Host {
+  return {
+    pid: FAKE_HOST.pid,
+    hostname: FAKE_HOST.hostname,
+    isAlive: (pid) => pid === FAKE_HOST.livePid || pid === FAKE_HOST.pid,
+    isFfmpeg: async () => false,
+    kill: () => undefined,
+  };
+}

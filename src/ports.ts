@@ -1,0 +1,142 @@
+// The capabilities the runner core is given. Nothing under src/ except src/cli.ts and the adapters it
+// wires may touch process, the real clock, node:fs or child processes: everything goes through these
+// ports, so the same core runs on the real disk, on memfs, and under fault injection.
+
+/** What kind of directory entry a path names. `other` covers FIFOs, sockets and devices. */
+export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
+
+export interface FileStat {
+  readonly kind: EntryKind;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly nlink: number;
+  readonly ino: number;
+  readonly dev: number;
+}
+
+/** An error from an Fs operation. The core branches only on `code` (ENOENT, EEXIST, EXDEV, ENOSPC, …). */
+export interface FsError extends Error {
+  readonly code: string;
+}
+
+/** A JobSpec opened for reading: opened without following links and without blocking on FIFOs. */
+export interface ReadHandle {
+  /** The stat of the opened entry itself (fstat). */
+  stat(): Promise<FileStat>;
+  /** Reads from the start, at most `maxBytes` bytes. */
+  read(maxBytes: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/**
+ * Exactly the filesystem operations the runner needs, named as in node:fs/promises. Every call is one
+ * countable operation (the fault injector relies on that). Errors carry a Node-style `code`.
+ */
+export interface Fs {
+  readdir(dir: string): Promise<string[]>;
+  /** Stat without following a final symlink. */
+  lstat(path: string): Promise<FileStat>;
+  /** Stat following symlinks (used for media sources and output directories, never for JobSpecs). */
+  stat(path: string): Promise<FileStat>;
+  /** Open read-only with O_NOFOLLOW | O_NONBLOCK; a symlink fails with ELOOP. */
+  openNoFollow(path: string): Promise<ReadHandle>;
+  /** Reads a whole small file the runner itself manages (the lock file) or a media descriptor. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Creates `path` exclusively (EEXIST if it exists), writes `data`, fsyncs and closes it. */
+  writeFileExclusive(path: string, data: Uint8Array): Promise<void>;
+  /** rename(2): atomic, but replaces an existing destination: callers check first where that matters. */
+  rename(from: string, to: string): Promise<void>;
+  /** link(2): the no-clobber primitive (EEXIST when `to` exists). Does not follow a symlink `from`. */
+  link(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  /** Creates one directory (not recursive); EEXIST if anything exists at `path`. */
+  mkdir(path: string): Promise<void>;
+  /** Makes a file's data durable. */
+  fsyncFile(path: string): Promise<void>;
+  /** Makes a directory's entries (renames, links, unlinks inside it) durable. */
+  fsyncDir(path: string): Promise<void>;
+}
+
+export interface Clock {
+  /** Wall-clock time in epoch milliseconds. */
+  now(): number;
+  /** Offset of the runner's local time zone from UTC at `epochMs`, in minutes (UTC+2 → 120). */
+  localOffsetMinutes(epochMs: number): number;
+  /** Waits `ms`; resolves early (without throwing) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface TranscodeRequest {
+  /** Full argv; argv[0] is the resolved FFmpeg executable. Never passed through a shell. */
+  readonly argv: readonly string[];
+  readonly timeoutMs: number;
+  /** Aborts when the runner is asked to stop: the transcoder terminates the child (TERM, then KILL). */
+  readonly signal: AbortSignal;
+  /** Called once the child exists, so its pid can be recorded for orphan cleanup after a crash. */
+  readonly onSpawn?: (pid: number) => Promise<void>;
+}
+
+export interface TranscodeOutcome {
+  /** Exit code when the process exited by itself; null when killed by a signal or never started. */
+  readonly exitCode: number | null;
+  /** Name of the signal that ended it (SIGTERM, SIGKILL, …) or null. */
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  /** The last ≤ 64 KiB of stderr, decoded as UTF-8. */
+  readonly stderrTail: string;
+}
+
+export interface Transcoder {
+  /** The absolute path of the FFmpeg executable to use, or null when none is installed. */
+  locate(): Promise<string | null>;
+  /** Runs one FFmpeg process to completion. Never throws for a failed process. */
+  run(request: TranscodeRequest): Promise<TranscodeOutcome>;
+}
+
+/** The operating-system facts the single-instance lock and orphan cleanup need. */
+export interface Host {
+  readonly pid: number;
+  readonly hostname: string;
+  isAlive(pid: number): boolean;
+  /** True when `pid` is alive and is an FFmpeg process (so a reused pid is never killed). */
+  isFfmpeg(pid: number): Promise<boolean>;
+  kill(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void;
+}
+
+export interface Log {
+  /** Human-readable progress lines (stdout). */
+  info(line: string): void;
+  /** Problems with the runner itself (stderr). */
+  error(line: string): void;
+}
+
+export interface Deps {
+  readonly fs: Fs;
+  readonly clock: Clock;
+  readonly transcoder: Transcoder;
+  readonly host: Host;
+  readonly log: Log;
+  /** The directory relative JobSpec paths (sources, output_directory) are resolved against. */
+  readonly cwd: string;
+}
+
+/**
+ * Thrown by a test double to model the runner process dying on the spot (SIGKILL, power cut).
+ * No runner code may catch it: catch blocks only handle errors that carry an fs `code`.
+ */
+export class RunnerKilled extends Error {
+  constructor(why: string) {
+    super(`runner killed: ${why}`);
+    this.name = 'RunnerKilled';
+  }
+}
+
+export function isFsError(error: unknown): error is FsError {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && !(error instanceof RunnerKilled);
+}
+
+/** The errno code of an fs error; anything else (a bug, or RunnerKilled) is rethrown untouched. */
+export function fsErrorCode(error: unknown): string {
+  if (isFsError(error)) return error.code;
+  throw error;
+}

@@ -1,0 +1,120 @@
+// Running the clips of a planned job (contract sections 8 and 9): one FFmpeg process at a time, in
+// sources order, fail-fast. FFmpeg writes `<output>.partial`; only a clean exit with a non-empty file is
+// published under the final name, by link (no clobber). A failed clip keeps its `.partial` as evidence.
+
+import { dirname } from 'node:path';
+import type { Deps, TranscodeOutcome } from '../ports.ts';
+import { fsErrorCode } from '../ports.ts';
+import { buildFfmpegArgv } from '../engine/command.ts';
+import type { ClipResult } from '../result.ts';
+import { durationSeconds, formatTimestamp } from '../result.ts';
+import type { HeldLock } from './lock.ts';
+import type { ClipPlan, JobPlan } from './plan.ts';
+
+export interface ExecutionContext {
+  readonly deps: Deps;
+  readonly stop: AbortSignal;
+  readonly clipTimeoutMs: number;
+  readonly lock: HeldLock;
+}
+
+export interface Execution {
+  readonly clips: ClipResult[];
+  /** The reason the job failed, or null when every clip completed. */
+  readonly failureReason: string | null;
+}
+
+export const INTERRUPTED = 'runner interrupted';
+const FFMPEG_MISSING = 'FFmpeg not found. Install FFmpeg to use headless execution.';
+const NO_OUTPUT = 'Output file does not exist or has zero size';
+
+/** The first reason that applies, in the contract's order; null when FFmpeg itself succeeded. */
+function processFailure(outcome: TranscodeOutcome, stopped: boolean, timeoutMs: number): string | null {
+  if (stopped) return INTERRUPTED;
+  if (outcome.timedOut) return `FFmpeg timed out after ${timeoutMs / 1000} s`;
+  if (outcome.signal !== null) return `FFmpeg was killed by signal ${outcome.signal}`;
+  if (outcome.exitCode === null) return FFMPEG_MISSING; // it could not even be started
+  if (outcome.exitCode !== 0) return `FFmpeg exited with code ${outcome.exitCode}`;
+  return null;
+}
+
+async function sizeOfFile(deps: Deps, path: string): Promise<number | null> {
+  try {
+    const stat = await deps.fs.lstat(path);
+    return stat.kind === 'file' ? stat.size : null;
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Publishes a verified `.partial` under the final name; returns the failure reason or null. */
+async function publish(deps: Deps, clip: ClipPlan): Promise<string | null> {
+  await deps.fs.fsyncFile(clip.partial);
+  try {
+    await deps.fs.link(clip.partial, clip.output);
+  } catch (error) {
+    if (fsErrorCode(error) === 'EEXIST') return `Output already exists: ${clip.output}`;
+    throw error;
+  }
+  await deps.fs.unlink(clip.partial);
+  await deps.fs.fsyncDir(dirname(clip.output));
+  return null;
+}
+
+async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffmpeg: string | null): Promise<ClipResult> {
+  const { deps } = ctx;
+  const startedMs = deps.clock.now();
+  const argv = buildFfmpegArgv({ ffmpeg: ffmpeg ?? 'ffmpeg', profile: plan.profile, source: clip.source, partialOutput: clip.partial, fps: plan.fps });
+  let outcome: TranscodeOutcome = { exitCode: null, signal: null, timedOut: false, stderrTail: '' };
+  if (ffmpeg !== null) {
+    outcome = await deps.transcoder.run({
+      argv,
+      timeoutMs: ctx.clipTimeoutMs,
+      signal: ctx.stop,
+      onSpawn: (pid) => ctx.lock.recordChild(pid),
+    });
+    await ctx.lock.recordChild(null);
+  }
+  let reason = processFailure(outcome, ctx.stop.aborted, ctx.clipTimeoutMs);
+  let published = false;
+  if (reason === null) {
+    const size = await sizeOfFile(deps, clip.partial);
+    reason = size === null || size === 0 ? NO_OUTPUT : await publish(deps, clip);
+    published = reason === null;
+  }
+  const finalSize = published ? await sizeOfFile(deps, clip.output) : null;
+  const completedMs = deps.clock.now();
+  return {
+    source_path: clip.sourcePath,
+    resolved_output_path: clip.output,
+    ffmpeg_command: argv,
+    exit_code: outcome.exitCode ?? -1,
+    output_exists: finalSize !== null && finalSize > 0,
+    output_size_bytes: finalSize,
+    status: reason === null ? 'COMPLETED' : 'FAILED',
+    failure_reason: reason,
+    validation_stage: reason === null ? null : 'execution',
+    engine_used: 'ffmpeg',
+    proxy_profile_used: plan.profile.name,
+    resolve_preset_used: null,
+    started_at: formatTimestamp(startedMs),
+    completed_at: formatTimestamp(completedMs),
+    duration_seconds: durationSeconds(startedMs, completedMs),
+    stderr_tail: outcome.stderrTail,
+    partial_output_path: published || (await sizeOfFile(deps, clip.partial)) === null ? null : clip.partial,
+  };
+}
+
+export async function executeClips(ctx: ExecutionContext, plan: JobPlan): Promise<Execution> {
+  // Located once per job, not per clip: a PATH search is cheap but not free.
+  const ffmpeg = await ctx.deps.transcoder.locate();
+  const clips: ClipResult[] = [];
+  for (const clip of plan.clips) {
+    if (ctx.stop.aborted) return { clips, failureReason: INTERRUPTED };
+    const result = await runClip(ctx, plan, clip, ffmpeg);
+    clips.push(result);
+    if (result.failure_reason !== null) return { clips, failureReason: result.failure_reason };
+  }
+  return { clips, failureReason: null };
+}

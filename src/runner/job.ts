@@ -1,0 +1,97 @@
+// One job, start to finish (contract section 4): claim → read → parse and plan → execute → settle.
+// Every JobSpec that is claimed is settled into completed/ or failed/ beside its result, whatever it
+// contains; only a failure of the filesystem itself (or a crash) can stop that, and then the JobSpec
+// stays in running/ for the next start's recovery.
+
+import { join } from 'node:path';
+import type { Deps } from '../ports.ts';
+import { fsErrorCode } from '../ports.ts';
+import { parseJobSpec } from '../jobspec/parse.ts';
+import type { FinalStatus } from '../result.ts';
+import type { Execution, ExecutionContext } from './execute.ts';
+import { executeClips } from './execute.ts';
+import { buildJobResult } from './job-result.ts';
+import type { Layout } from './layout.ts';
+import type { PlanFailure } from './plan.ts';
+import { planJob } from './plan.ts';
+import { readJobSpecFile } from './read-jobspec.ts';
+import type { SettledNames } from './settle.ts';
+import { settleJob } from './settle.ts';
+
+export interface JobContext extends ExecutionContext {
+  readonly layout: Layout;
+  readonly workerStartedAt: string;
+}
+
+export type JobOutcome =
+  | { readonly kind: 'settled'; readonly status: FinalStatus; readonly settled: SettledNames; readonly reason: string | null }
+  /** Not claimed: `running/<name>` is taken, or the file vanished. Neither success nor failure. */
+  | { readonly kind: 'not-claimed'; readonly why: 'running-taken' | 'vanished' | 'claim-failed'; readonly detail: string };
+
+async function claim(deps: Deps, layout: Layout, name: string): Promise<JobOutcome | null> {
+  const target = join(layout.running, name);
+  try {
+    await deps.fs.lstat(target);
+    return { kind: 'not-claimed', why: 'running-taken', detail: `running/${name} already exists` };
+  } catch (error) {
+    if (fsErrorCode(error) !== 'ENOENT') throw error;
+  }
+  try {
+    await deps.fs.rename(join(layout.pending, name), target);
+    return null;
+  } catch (error) {
+    const code = fsErrorCode(error);
+    if (code === 'ENOENT') return { kind: 'not-claimed', why: 'vanished', detail: 'taken by another process' };
+    return { kind: 'not-claimed', why: 'claim-failed', detail: `cannot move it to running/ (${code})` };
+  }
+}
+
+function notStarted(): Execution {
+  return { clips: [], failureReason: null };
+}
+
+export async function processJob(ctx: JobContext, name: string): Promise<JobOutcome> {
+  const { deps, layout } = ctx;
+  const unclaimed = await claim(deps, layout, name);
+  if (unclaimed !== null) return unclaimed;
+
+  const jobspecPath = join(layout.running, name);
+  const startedMs = deps.clock.now();
+  let jobId = 'unknown';
+  let planFailure: PlanFailure | null = null;
+  let execution = notStarted();
+  let profile: string | null = null;
+
+  const read = await readJobSpecFile(deps.fs, jobspecPath);
+  if (!read.ok) {
+    planFailure = { reason: read.reason, stage: 'pre-job', routed: false, profile: null };
+  } else {
+    const parsed = parseJobSpec(read.bytes);
+    jobId = parsed.jobId;
+    if (!parsed.ok) {
+      planFailure = { reason: parsed.reason, stage: 'pre-job', routed: false, profile: null };
+    } else {
+      const planned = await planJob({ deps, jobId, spec: parsed.spec, startedMs });
+      if (!planned.ok) {
+        planFailure = planned.failure;
+      } else {
+        profile = planned.plan.profile.name;
+        execution = await executeClips(ctx, planned.plan);
+      }
+    }
+  }
+
+  const result = buildJobResult({
+    jobId,
+    jobspecPath,
+    startedMs,
+    completedMs: deps.clock.now(),
+    workerStartedAt: ctx.workerStartedAt,
+    planFailure,
+    clips: execution.clips,
+    executionFailure: execution.failureReason,
+    profile,
+  });
+  const settled = await settleJob(deps, layout, name, result);
+  return { kind: 'settled', status: result.final_status, settled, reason: planFailure?.reason ?? execution.failureReason };
+}

@@ -1,0 +1,68 @@
+// Scans: one with --once, or one every --poll-seconds until the stop signal. Jobs run one at a time in
+// name order; a stop request lets the current job settle (interrupting its FFmpeg) and starts no other.
+
+import { join } from 'node:path';
+import type { FinalStatus } from '../result.ts';
+import type { JobContext } from './job.ts';
+import { processJob } from './job.ts';
+import { listCandidates, readinessOf } from './scan.ts';
+
+export interface LoopOptions {
+  readonly once: boolean;
+  readonly pollMs: number;
+  readonly settleMs: number;
+}
+
+export interface ScanSummary {
+  completed: number;
+  failed: number;
+  partial: number;
+  waiting: number;
+}
+
+const TALLY: Record<FinalStatus, keyof ScanSummary> = { COMPLETED: 'completed', FAILED: 'failed', PARTIAL: 'partial' };
+
+function describe(folder: string, name: string): string {
+  return `${folder.slice(folder.lastIndexOf('/') + 1)}/${name}`;
+}
+
+export async function runScan(ctx: JobContext, settleMs: number): Promise<ScanSummary> {
+  const { deps, layout } = ctx;
+  const summary: ScanSummary = { completed: 0, failed: 0, partial: 0, waiting: 0 };
+  for (const name of await listCandidates(deps, layout.pending)) {
+    if (ctx.stop.aborted) break;
+    const readiness = await readinessOf(deps, join(layout.pending, name), settleMs);
+    if (readiness === 'vanished') continue;
+    if (readiness === 'waiting') {
+      summary.waiting += 1;
+      deps.log.info(`Waiting: ${name} is not complete yet (not a JSON object, modified within the settle window)`);
+      continue;
+    }
+    const outcome = await processJob(ctx, name);
+    if (outcome.kind === 'not-claimed') {
+      if (outcome.why === 'running-taken') deps.log.info(`Skipped: ${name} stays in pending/ because ${outcome.detail}`);
+      if (outcome.why === 'claim-failed') deps.log.error(`Skipped: ${name} stays in pending/: ${outcome.detail}`);
+      continue;
+    }
+    summary[TALLY[outcome.status]] += 1;
+    const where = describe(outcome.settled.folder, outcome.settled.jobSpecName);
+    deps.log.info(`${outcome.status}: ${name} -> ${where}${outcome.reason === null ? '' : ` (${outcome.reason.split('\n')[0]})`}`);
+  }
+  deps.log.info(
+    `Scan complete: ${summary.completed} completed, ${summary.failed} failed, ${summary.partial} partial, ${summary.waiting} waiting`,
+  );
+  return summary;
+}
+
+/** Returns the process exit code: with --once, 1 when any job ended FAILED or PARTIAL; else 0. */
+export async function runLoop(ctx: JobContext, options: LoopOptions): Promise<number> {
+  if (options.once) {
+    const summary = await runScan(ctx, options.settleMs);
+    return summary.failed + summary.partial > 0 ? 1 : 0;
+  }
+  while (!ctx.stop.aborted) {
+    await runScan(ctx, options.settleMs);
+    await ctx.deps.clock.sleep(options.pollMs, ctx.stop);
+  }
+  return 0;
+}

@@ -1,0 +1,152 @@
+// Startup recovery (contract section 11; reliability section 2.6). Runs under the lock, before any scan.
+// 1. In completed/ and failed/, a result temp file whose JobSpec was committed beside it is published
+//    (the crash came between commit and publish); any other temp file is an abandoned write: removed.
+// 2. A JobSpec in running/ that is already committed (same inode in completed/ or failed/) is unlinked.
+// 3. Every other JobSpec in running/ is filed in failed/ as "runner interrupted".
+// Each step is idempotent, so a crash during recovery is repaired by the next start.
+
+import { join } from 'node:path';
+import type { Deps, FileStat } from '../ports.ts';
+import { fsErrorCode } from '../ports.ts';
+import { parseStrictJson } from '../jobspec/json.ts';
+import { defaultJobId } from '../jobspec/parse.ts';
+import type { JobResult } from '../result.ts';
+import { formatTimestamp } from '../result.ts';
+import type { Layout } from './layout.ts';
+import { byCodeUnits, isJobSpecName, stemOf } from './layout.ts';
+import { readJobSpecFile } from './read-jobspec.ts';
+import { resultNameOfTemp, settleJob } from './settle.ts';
+
+export interface RecoveryContext {
+  readonly deps: Deps;
+  readonly layout: Layout;
+  readonly workerStartedAt: string;
+}
+
+/** Returns the folder's names as they are afterwards. */
+async function completeOrDropTemps(deps: Deps, folder: string, names: readonly string[]): Promise<string[]> {
+  const present = new Set(names);
+  let changed = false;
+  for (const name of names) {
+    const resultName = resultNameOfTemp(name);
+    if (resultName === null) continue;
+    const jobSpecName = `${resultName.slice(0, -'.result.json'.length)}.json`;
+    if (present.has(jobSpecName) && !present.has(resultName)) {
+      await deps.fs.link(join(folder, name), join(folder, resultName));
+      present.add(resultName);
+    }
+    await deps.fs.unlink(join(folder, name));
+    present.delete(name);
+    changed = true;
+  }
+  if (changed) await deps.fs.fsyncDir(folder);
+  return [...present];
+}
+
+async function lstatOrNull(deps: Deps, path: string): Promise<FileStat | null> {
+  try {
+    return await deps.fs.lstat(path);
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** True when a JobSpec with this inode was already linked into one of the settled folders. */
+async function isCommitted(
+  deps: Deps,
+  stat: FileStat,
+  stem: string,
+  settled: ReadonlyArray<{ folder: string; names: readonly string[] }>,
+): Promise<boolean> {
+  if (stat.kind === 'directory' || stat.nlink < 2) return false;
+  for (const { folder, names } of settled) {
+    // Settled names are the stem itself or the stem plus a suffix, so only those need a look.
+    for (const name of names) {
+      if (!name.startsWith(stem) || !isJobSpecName(name)) continue;
+      const other = await lstatOrNull(deps, join(folder, name));
+      if (other !== null && other.ino === stat.ino && other.dev === stat.dev) return true;
+    }
+  }
+  return false;
+}
+
+async function identityOf(deps: Deps, path: string): Promise<{ jobId: string; jobspecVersion: string }> {
+  const read = await readJobSpecFile(deps.fs, path);
+  if (!read.ok) return { jobId: 'unknown', jobspecVersion: '2.1' };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(read.bytes);
+  } catch {
+    return { jobId: 'unknown', jobspecVersion: '2.1' };
+  }
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+    return { jobId: 'unknown', jobspecVersion: '2.1' };
+  }
+  const { job_id: jobId, jobspec_version: version } = parsed.value;
+  return {
+    jobId: typeof jobId === 'string' ? jobId : defaultJobId(read.bytes),
+    jobspecVersion: typeof version === 'string' ? version : '2.1',
+  };
+}
+
+function interruptedResult(ctx: RecoveryContext, identity: { jobId: string; jobspecVersion: string }, path: string): JobResult {
+  const at = formatTimestamp(ctx.deps.clock.now());
+  return {
+    job_id: identity.jobId,
+    final_status: 'FAILED',
+    clips: [],
+    started_at: at,
+    completed_at: at,
+    duration_seconds: 0,
+    total_clips: 0,
+    completed_clips: 0,
+    failed_clips: 0,
+    source_files: [],
+    source_extensions: [],
+    _metadata: {
+      jobspec_version: identity.jobspecVersion,
+      validation_error: null,
+      validation_stage: null,
+      engine_used: null,
+      resolve_preset_used: null,
+      proxy_profile_used: null,
+      resolve_edition_detected: null,
+      resolve_version_detected: null,
+      jobspec_path: path,
+      result_written_at: at,
+      failure_reason: 'runner interrupted',
+      worker_id: 1,
+      worker_started_at: ctx.workerStartedAt,
+    },
+    _recovery: { reason: 'runner interrupted', recovered_at: at, original_path: path },
+  };
+}
+
+/** Returns how many interrupted jobs were filed in failed/. */
+export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> {
+  const { deps, layout } = ctx;
+  const leftovers = (await deps.fs.readdir(layout.running)).filter(isJobSpecName).sort(byCodeUnits);
+  if (leftovers.length === 0) return 0; // nothing was in flight, so no temp file can be pending either
+
+  const settled = [];
+  for (const folder of [layout.completed, layout.failed]) {
+    settled.push({ folder, names: await completeOrDropTemps(deps, folder, await deps.fs.readdir(folder)) });
+  }
+
+  let filed = 0;
+  for (const name of leftovers) {
+    const path = join(layout.running, name);
+    const stat = await lstatOrNull(deps, path);
+    if (stat === null) continue;
+    if (await isCommitted(deps, stat, stemOf(name), settled)) {
+      await deps.fs.unlink(path);
+      await deps.fs.fsyncDir(layout.running);
+      continue;
+    }
+    await settleJob(deps, layout, name, interruptedResult(ctx, await identityOf(deps, path), path));
+    filed += 1;
+  }
+  return filed;
+}

@@ -1,0 +1,62 @@
+// Scanning pending/ (contract section 3): which names are candidates, in which order, and whether a
+// candidate is provably complete yet. pending/ is listed once per scan; nothing here moves a file.
+
+import { join } from 'node:path';
+import type { Deps } from '../ports.ts';
+import { fsErrorCode } from '../ports.ts';
+import { parseStrictJson } from '../jobspec/json.ts';
+import { byCodeUnits, isJobSpecName } from './layout.ts';
+import { MAX_JOBSPEC_BYTES } from './read-jobspec.ts';
+
+export async function listCandidates(deps: Deps, pending: string): Promise<string[]> {
+  const names = await deps.fs.readdir(pending);
+  return names.filter(isJobSpecName).sort(byCodeUnits);
+}
+
+/** `vanished` when the file went away between the listing and now (another process took it). */
+export type Readiness = 'ready' | 'waiting' | 'vanished';
+
+function parsesAsObject(bytes: Uint8Array): boolean {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return false;
+  }
+  const parsed = parseStrictJson(text);
+  return parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value);
+}
+
+/**
+ * A candidate is ready when its bytes parse as a JSON object (an object is self-delimiting, so a
+ * truncated one cannot parse) or when it has not been modified for the settle window. Entries that are
+ * not plain single-link files of a readable size are ready at once: they are filed unread.
+ */
+export async function readinessOf(deps: Deps, path: string, settleMs: number): Promise<Readiness> {
+  let stat;
+  try {
+    stat = await deps.fs.lstat(path);
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return 'vanished';
+    return 'ready'; // unreadable metadata: claiming files it with the precise reason
+  }
+  if (stat.kind !== 'file' || stat.nlink > 1 || stat.size > MAX_JOBSPEC_BYTES) return 'ready';
+  const settled = deps.clock.now() - stat.mtimeMs >= settleMs;
+  if (settled) return 'ready';
+  let handle;
+  try {
+    handle = await deps.fs.openNoFollow(path);
+  } catch (error) {
+    return fsErrorCode(error) === 'ENOENT' ? 'vanished' : 'ready';
+  }
+  try {
+    const opened = await handle.stat();
+    if (opened.kind !== 'file') return 'ready'; // swapped for something else since lstat
+    return parsesAsObject(await handle.read(MAX_JOBSPEC_BYTES + 1)) ? 'ready' : 'waiting';
+  } catch (error) {
+    fsErrorCode(error);
+    return 'ready';
+  } finally {
+    await handle.close().catch((error: unknown) => void fsErrorCode(error));
+  }
+}

@@ -1,0 +1,109 @@
+// Filing a finished job (contract sections 4.5 and 10; reliability section 2). The order makes a crash
+// at any instant recoverable:
+//   1. write the result to a hidden temp file in the destination, fsync it and the folder;
+//   2. link the JobSpec into the destination (no clobber) and fsync: this durable link is the commit;
+//   3. publish the result under its final name (link, no clobber), drop the temp, fsync;
+//   4. unlink the JobSpec from running/ and fsync running/.
+// Recovery (recover.ts) completes step 3 for a committed job and files anything uncommitted.
+
+import { join } from 'node:path';
+import type { Deps } from '../ports.ts';
+import { fsErrorCode } from '../ports.ts';
+import type { JobResult } from '../result.ts';
+import { formatTimestamp, serializeResult } from '../result.ts';
+import type { Layout } from './layout.ts';
+import { resultNameOf, stemOf } from './layout.ts';
+
+export interface SettledNames {
+  readonly folder: string;
+  readonly jobSpecName: string;
+  readonly resultName: string;
+}
+
+const TEMP_PREFIX = '.';
+const TEMP_SUFFIX = '.tmp';
+
+/** The hidden temp name a result is written under before it is published as `resultName`. */
+export function tempNameOf(resultName: string): string {
+  return TEMP_PREFIX + resultName + TEMP_SUFFIX;
+}
+
+/** The published result name a temp file stands for, or null when `name` is not a result temp file. */
+export function resultNameOfTemp(name: string): string | null {
+  if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) return null;
+  const inner = name.slice(TEMP_PREFIX.length, -TEMP_SUFFIX.length);
+  return inner.endsWith('.result.json') ? inner : null;
+}
+
+function utcStamp(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+async function exists(deps: Deps, path: string): Promise<boolean> {
+  try {
+    await deps.fs.lstat(path);
+    return true;
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** The first stem (plain, then `_<UTC stamp>`, then `_<stamp>_2`, …) for which neither name is taken. */
+async function freeStem(deps: Deps, folder: string, stem: string): Promise<string> {
+  const stamp = utcStamp(deps.clock.now());
+  for (let attempt = 0; ; attempt += 1) {
+    const candidate = attempt === 0 ? stem : attempt === 1 ? `${stem}_${stamp}` : `${stem}_${stamp}_${attempt}`;
+    const taken =
+      (await exists(deps, join(folder, `${candidate}.json`))) ||
+      (await exists(deps, join(folder, resultNameOf(candidate)))) ||
+      (await exists(deps, join(folder, tempNameOf(resultNameOf(candidate)))));
+    if (!taken) return candidate;
+  }
+}
+
+/** Moves `from` to `to` without ever replacing `to`: link+unlink for files, checked rename for folders. */
+async function commitJobSpec(deps: Deps, from: string, to: string): Promise<'linked' | 'renamed'> {
+  try {
+    await deps.fs.link(from, to);
+    return 'linked';
+  } catch (error) {
+    const code = fsErrorCode(error);
+    // Directories cannot be hard-linked; the destination name was just checked free and only the lock
+    // holder writes here, so a rename cannot replace anything.
+    if (code !== 'EPERM' && code !== 'EISDIR') throw error;
+    if ((await deps.fs.lstat(from)).kind !== 'directory' || (await exists(deps, to))) throw error;
+    await deps.fs.rename(from, to);
+    return 'renamed';
+  }
+}
+
+export async function settleJob(
+  deps: Deps,
+  layout: Layout,
+  jobSpecName: string,
+  result: JobResult,
+): Promise<SettledNames> {
+  const folder = result.final_status === 'COMPLETED' ? layout.completed : layout.failed;
+  const stem = await freeStem(deps, folder, stemOf(jobSpecName));
+  const names: SettledNames = { folder, jobSpecName: `${stem}.json`, resultName: resultNameOf(stem) };
+  const temp = join(folder, tempNameOf(names.resultName));
+  const running = join(layout.running, jobSpecName);
+
+  const written: JobResult = { ...result, _metadata: { ...result._metadata, result_written_at: formatTimestamp(deps.clock.now()) } };
+  await deps.fs.writeFileExclusive(temp, new TextEncoder().encode(serializeResult(written)));
+  await deps.fs.fsyncDir(folder);
+
+  const how = await commitJobSpec(deps, running, join(folder, names.jobSpecName));
+  await deps.fs.fsyncDir(folder);
+
+  await deps.fs.link(temp, join(folder, names.resultName));
+  await deps.fs.unlink(temp);
+  await deps.fs.fsyncDir(folder);
+
+  if (how === 'linked') {
+    await deps.fs.unlink(running);
+  }
+  await deps.fs.fsyncDir(layout.running);
+  return names;
+}
