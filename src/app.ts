@@ -61,7 +61,7 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     if (attempt.orphanKilled !== null) deps.log.info(`Terminated orphaned FFmpeg process ${attempt.orphanKilled} of a previous runner`);
     const recovered = await recoverInterrupted({ deps, layout, workerStartedAt });
     if (recovered > 0) deps.log.info(`Recovered ${recovered} interrupted job(s)`);
-    const ctx = { deps, layout, workerStartedAt, stop, clipTimeoutMs: options.clipTimeoutSeconds * 1000, lock };
+    const ctx = { deps, layout, workerStartedAt, stop, clipTimeoutMs: Math.max(1, Math.round(options.clipTimeoutSeconds * 1000)), lock };
     return await runLoop(ctx, { once: options.once, pollMs: options.pollSeconds * 1000, settleMs: options.settleSeconds * 1000 });
   } catch (error) {
     // A failing disk (EIO, ENOSPC, …): stop claiming at once. Whatever is in running/ stays there and is

@@ -36,12 +36,14 @@ exit codes: 0 ok; 1 a job failed or was partial (--once); 2 usage error; 3 folde
 runner; 70 internal error`;
 
 const DECIMAL = /^\d+(\.\d+)?$/;
+/** Node timers fire at once beyond 2^31-1 ms, so no longer timeout can be honoured. */
+const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 function seconds(name: string, raw: string | undefined, fallback: number, allowZero: boolean): number | string {
   if (raw === undefined) return fallback;
   const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    return `--${name} must be a number ${allowZero ? '>= 0' : '> 0'}, got '${raw}'`;
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0) || value > MAX_SECONDS) {
+    return `--${name} must be a number ${allowZero ? '>= 0' : '> 0'} and at most ${MAX_SECONDS}, got '${raw}'`;
   }
   return value;
 }
