@@ -48,6 +48,21 @@ function seconds(name: string, raw: string | undefined, fallback: number, allowZ
   return value;
 }
 
+/** parseArgs's messages span lines and carry hints for other CLIs; say it in one sentence of ours. */
+function argumentError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const text = error instanceof Error ? error.message : String(error);
+  const option = /'(-[^' ]*)/.exec(text)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${option}'`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take/.test(text)) return `option '${option}' does not take a value`;
+    return /ambiguous/.test(text)
+      ? `option '${option}' needs a value; write ${option}=VALUE for a value that starts with '-'`
+      : `option '${option}' needs a value`;
+  }
+  return text.split('\n')[0] ?? 'invalid arguments';
+}
+
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   let parsed;
   try {
@@ -65,9 +80,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       },
     });
   } catch (error) {
-    // parseArgs explains itself in one sentence (unknown option, missing value); keep only that line.
-    const message = error instanceof Error ? error.message.split('\n')[0] ?? 'invalid arguments' : 'invalid arguments';
-    return { kind: 'usage-error', message };
+    return { kind: 'usage-error', message: argumentError(error) };
   }
   const { values, positionals } = parsed;
   if (values.help === true) return { kind: 'help' };

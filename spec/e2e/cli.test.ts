@@ -112,7 +112,7 @@ describe('CLI on a real folder', () => {
   it('refuses a second runner on a busy folder with exit 3 and leaves the first undisturbed', async () => {
     sandbox = makeSandbox();
     const first = cli(sandbox, [sandbox.watch, '--poll-seconds', '0.2']);
-    await waitForLine(first, 'Scan complete');
+    await waitForLine(first, 'Watch folder runner');
     const lock = readFileSync(join(sandbox.watch, '.runner.lock'), 'utf8');
 
     const second = await cli(sandbox, [sandbox.watch, '--once']);

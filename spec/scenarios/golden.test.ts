@@ -1,8 +1,8 @@
 // Every scenario under fixtures/ runs in memory and must produce exactly its golden file.
 // UPDATE_GOLDEN=1 rewrites the goldens instead of comparing (then read the diff before committing).
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson, firstDifference, isGolden } from '../../src/conformance/golden.ts';
 import { goldenPathOf, loadScenarios } from '../../src/conformance/fixtures.ts';
@@ -14,6 +14,14 @@ const scenarios = loadScenarios('fixtures');
 describe('golden scenarios (memfs)', () => {
   afterAll(() => {
     console.log(`scenarios: ${scenarios.length} compared with goldens${update ? ' (goldens rewritten)' : ''}`);
+  });
+
+  it('has no golden file without its scenario (a renamed scenario leaves its old golden behind)', () => {
+    const known = new Set(scenarios.map((s) => s.id));
+    const goldens = readdirSync('golden', { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => relative('golden', join(e.parentPath, e.name)).replace(/\.json$/, ''));
+    expect(goldens.filter((id) => !known.has(id))).toEqual([]);
   });
 
   it.each(scenarios.map((s) => [s.id, s] as const))('%s', async (_id, { id, scenario }) => {

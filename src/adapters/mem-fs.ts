@@ -84,6 +84,14 @@ export function createMemFs(vol: Volume): Fs {
         if (target.kind !== 'directory' && source.kind === 'directory') throw fsError('ENOTDIR', 'rename', from, to);
         if (target.kind === 'directory' && (await p.readdir(to)).length > 0) throw fsError('ENOTEMPTY', 'rename', from, to);
       }
+      if (source.kind === 'symlink') {
+        // memfs renames the link's target instead of the link itself: move the link by hand.
+        const linkTarget = String(await p.readlink(from));
+        if (target !== null) await p.unlink(to); // rename(2) replaces a non-directory destination
+        await p.symlink(linkTarget, to);
+        await p.unlink(from);
+        return;
+      }
       await p.rename(from, to);
     },
 

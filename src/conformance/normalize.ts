@@ -39,20 +39,22 @@ const TEXT_LIMIT = 64 * 1024;
 
 /** One file's content as a tree entry: result files as normalised JSON, text as text, else a digest. */
 export function normaliseFile(path: string, bytes: Uint8Array, ctx: NormaliseContext): TreeEntry {
+  const isResult = path.endsWith('.result.json');
   let text: string | null = null;
   try {
-    text = bytes.length <= TEXT_LIMIT ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : null;
+    // Result files are always decoded: a large stderr tail must not turn one into an opaque digest.
+    text = bytes.length <= TEXT_LIMIT || isResult ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : null;
   } catch {
     text = null;
   }
-  if (text !== null && path.endsWith('.result.json')) {
+  if (text !== null && isResult) {
     try {
       return normaliseResult(JSON.parse(text), ctx);
     } catch {
       // An unparsable result file is itself a finding: show its text.
     }
   }
-  if (text !== null && !text.includes('\u0000')) return normaliseString(text, ctx);
+  if (text !== null && !text.includes('\u0000') && bytes.length <= TEXT_LIMIT) return normaliseString(text, ctx);
   return { $bytes: bytes.length, $sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 

@@ -67,8 +67,8 @@ export function unsafeNameReason(name: string, extension: string): string | null
   const file = `${name}.${extension}`;
   if (name === '.' || name === '..') return 'it is a relative directory name';
   if (/[/\\]/.test(file)) return 'it contains a path separator';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(file)) return 'it contains a control character';
+  // \p{Cc} covers C0, DEL and C1 (U+0080–U+009F: U+009B starts a terminal escape sequence).
+  if (/\p{Cc}/u.test(file)) return 'it contains a control character';
   if (file.startsWith('-')) return "it starts with '-', which FFmpeg would read as an option";
   if (Buffer.byteLength(file + PARTIAL_SUFFIX, 'utf8') > NAME_MAX_BYTES) {
     return `it is longer than ${NAME_MAX_BYTES - PARTIAL_SUFFIX.length} bytes`;

@@ -64,10 +64,15 @@ export function createFakeTranscoder(options: FakeTranscoderOptions): Transcoder
       const durationMs = behaviour.kind === 'hang' ? Number.POSITIVE_INFINITY : behaviour.durationMs;
       await clock.sleep(Math.min(durationMs, timeoutMs), signal);
       if (signal.aborted) {
-        // Like the real tool on SIGTERM: it finalises what it has and exits 255.
+        // Like the real tool on SIGTERM: it finalises the truncated file it has and exits 255.
+        if (behaviour.kind !== 'hang') await writeOutput(output, behaviour.outputBytes === null ? null : Math.floor(behaviour.outputBytes / 2));
         return exited(255, `${tail}Exiting normally, received signal 15.\n`);
       }
-      if (durationMs > timeoutMs) return { exitCode: null, signal: 'SIGTERM', timedOut: true, stderrTail: tail };
+      if (durationMs > timeoutMs) {
+        // As the real tool under execa's timeout: SIGTERM, a truncated file, exit 255.
+        if (behaviour.kind !== 'hang') await writeOutput(output, behaviour.outputBytes === null ? null : Math.floor(behaviour.outputBytes / 2));
+        return { exitCode: 255, signal: null, timedOut: true, stderrTail: `${tail}Exiting normally, received signal 15.\n` };
+      }
       if (behaviour.kind === 'hang') throw new Error('unreachable: a hang always times out');
       await writeOutput(output, behaviour.outputBytes);
       if (behaviour.kind === 'signal') return { exitCode: null, signal: behaviour.signal, timedOut: false, stderrTail: tail };

@@ -10,7 +10,7 @@ import type { Fs, Log } from '../ports.ts';
 import { RunnerKilled } from '../ports.ts';
 import type { Golden, RunOutcome } from '../conformance/golden.ts';
 import type { Tree } from '../conformance/normalize.ts';
-import { isPrivateRunnerFile, normaliseFile } from '../conformance/normalize.ts';
+import { isPrivateRunnerFile, normaliseFile, normaliseString } from '../conformance/normalize.ts';
 import type { RunStep, Scenario } from '../conformance/scenario.ts';
 import { isRunStep } from '../conformance/scenario.ts';
 import type { Placeholders } from '../conformance/tree.ts';
@@ -46,14 +46,15 @@ export function snapshotVolume(vol: Vol, root = MEMORY_ROOT): Tree {
   const tree: Tree = {};
   const walk = (dir: string, relative: string): void => {
     const names = (vol.readdirSync(dir) as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (names.length === 0 && relative !== '') tree[relative] = { $dir: true };
+    if (names.length === 0 && relative !== '') tree[normaliseString(relative, { root })] = { $dir: true };
     for (const name of names) {
       const path = join(dir, name);
       const rel = relative === '' ? name : `${relative}/${name}`;
+      const key = normaliseString(rel, { root });
       const stat = vol.lstatSync(path);
       if (stat.isDirectory()) walk(path, rel);
-      else if (stat.isSymbolicLink()) tree[rel] = { $symlink: String(vol.readlinkSync(path)) };
-      else if (!isPrivateRunnerFile(rel)) tree[rel] = normaliseFile(rel, new Uint8Array(vol.readFileSync(path) as Buffer), { root });
+      else if (stat.isSymbolicLink()) tree[key] = { $symlink: normaliseString(String(vol.readlinkSync(path)), { root }) };
+      else if (!isPrivateRunnerFile(rel)) tree[key] = normaliseFile(rel, new Uint8Array(vol.readFileSync(path) as Buffer), { root });
     }
   };
   walk(root, '');

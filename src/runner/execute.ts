@@ -89,7 +89,9 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
     source_path: clip.sourcePath,
     resolved_output_path: clip.output,
     ffmpeg_command: argv,
-    exit_code: outcome.exitCode ?? -1,
+    // −1 whenever the process did not end by itself: FFmpeg that was stopped or timed out exits 255 on
+    // its own SIGTERM handler, which would otherwise read like an ordinary failure.
+    exit_code: outcome.timedOut || ctx.stop.aborted || outcome.signal !== null || outcome.exitCode === null ? -1 : outcome.exitCode,
     output_exists: finalSize !== null && finalSize > 0,
     output_size_bytes: finalSize,
     status: reason === null ? 'COMPLETED' : 'FAILED',

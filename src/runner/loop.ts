@@ -26,13 +26,19 @@ function describe(folder: string, name: string): string {
   return `${folder.slice(folder.lastIndexOf('/') + 1)}/${name}`;
 }
 
-export async function runScan(ctx: JobContext, settleMs: number): Promise<ScanSummary> {
+/** `quietWhenIdle`: in continuous mode an idle scan prints nothing, or the log would grow every poll. */
+export async function runScan(ctx: JobContext, settleMs: number, quietWhenIdle: boolean): Promise<ScanSummary> {
   const { deps, layout } = ctx;
   const summary: ScanSummary = { completed: 0, failed: 0, partial: 0, waiting: 0 };
-  for (const name of await listCandidates(deps, layout.pending)) {
+  const candidates = await listCandidates(deps, layout.pending);
+  for (const name of candidates) {
     if (ctx.stop.aborted) break;
     const readiness = await readinessOf(deps, join(layout.pending, name), settleMs);
-    if (readiness === 'vanished') continue;
+    if (readiness === 'vanished') {
+      // Node decodes a name that is not valid UTF-8 with U+FFFD, and that spelling names no file.
+      if (name.includes('\uFFFD')) deps.log.error(`Skipped: a file in pending/ has a name that is not valid UTF-8 (${name}); rename it`);
+      continue;
+    }
     if (readiness === 'waiting') {
       summary.waiting += 1;
       deps.log.info(`Waiting: ${name} is not complete yet (not a JSON object, modified within the settle window)`);
@@ -48,6 +54,7 @@ export async function runScan(ctx: JobContext, settleMs: number): Promise<ScanSu
     const where = describe(outcome.settled.folder, outcome.settled.jobSpecName);
     deps.log.info(`${outcome.status}: ${name} -> ${where}${outcome.reason === null ? '' : ` (${outcome.reason.split('\n')[0]})`}`);
   }
+  if (quietWhenIdle && candidates.length === 0) return summary;
   deps.log.info(
     `Scan complete: ${summary.completed} completed, ${summary.failed} failed, ${summary.partial} partial, ${summary.waiting} waiting`,
   );
@@ -57,11 +64,11 @@ export async function runScan(ctx: JobContext, settleMs: number): Promise<ScanSu
 /** Returns the process exit code: with --once, 1 when any job ended FAILED or PARTIAL; else 0. */
 export async function runLoop(ctx: JobContext, options: LoopOptions): Promise<number> {
   if (options.once) {
-    const summary = await runScan(ctx, options.settleMs);
+    const summary = await runScan(ctx, options.settleMs, false);
     return summary.failed + summary.partial > 0 ? 1 : 0;
   }
   while (!ctx.stop.aborted) {
-    await runScan(ctx, options.settleMs);
+    await runScan(ctx, options.settleMs, true);
     await ctx.deps.clock.sleep(options.pollMs, ctx.stop);
   }
   return 0;

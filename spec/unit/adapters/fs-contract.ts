@@ -254,6 +254,16 @@ export function fsContract(name: string, makeFixture: () => Promise<FsFixture>):
         expect(await fs.readdir(p('d'))).toEqual([]);
       });
 
+      it('moves a symlink itself, never its target (memfs would move the target)', async () => {
+        await fs.writeFileExclusive(p('target'), bytes('t'));
+        await fx.symlink(p('target'), p('link'));
+        await fs.mkdir(p('d'));
+        await fs.rename(p('link'), p('d/link'));
+        expect((await fs.lstat(p('d/link'))).kind).toBe('symlink');
+        expect((await fs.readdir(fx.root)).sort()).toEqual(['d', 'target']);
+        expect(text(await fs.readFile(p('target')))).toBe('t');
+      });
+
       it('does nothing between two names of one inode, or onto itself', async () => {
         await fs.writeFileExclusive(p('a'), bytes('a'));
         await fs.link(p('a'), p('b'));
