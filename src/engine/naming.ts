@@ -1,9 +1,11 @@
 // Output naming (contract section 8): plain token substitution, then the safety rules that keep every
 // output a single, harmless path segment inside the output directory. Pure: time comes in as numbers.
 
+import { KNOWN_TOKENS } from '../jobspec/schema.ts';
 import { baseName, extensionOf } from './routing.ts';
 
-export const KNOWN_TOKENS = ['{source_name}', '{source_ext}', '{job_id}', '{date}', '{time}', '{index}', '{codec}', '{resolution}'] as const;
+export { KNOWN_TOKENS };
+
 
 export interface NamingInput {
   readonly template: string;

@@ -1,6 +1,8 @@
 // The ten proxy profiles of contract section 7, as data. Only the five FFmpeg ones can run here; the
 // Resolve ones are known so that they are refused with a precise reason instead of "unknown profile".
 
+import { compareCodeUnits } from '../jobspec/schema.ts';
+
 export type Scale = 'same' | 'half' | 'quarter';
 
 export interface FfmpegProfile {
@@ -48,7 +50,7 @@ const PROFILES: ReadonlyMap<string, Profile> = new Map(
 );
 
 /** All profile names, sorted with plain `<` (code-unit order) as the reason strings list them. */
-export const PROFILE_NAMES: readonly string[] = [...PROFILES.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+export const PROFILE_NAMES: readonly string[] = [...PROFILES.keys()].sort(compareCodeUnits);
 
 export function findProfile(name: string): Profile | undefined {
   return PROFILES.get(name);

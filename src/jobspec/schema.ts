@@ -11,6 +11,9 @@ export function compareCodeUnits(a: string, b: string): number {
 }
 
 // Sorted, because every message lists them sorted (asserted in spec/unit/schema.test.ts).
+/** The naming-template tokens of contract section 8, in the order the reason string lists them. */
+export const KNOWN_TOKENS = ['{source_name}', '{source_ext}', '{job_id}', '{date}', '{time}', '{index}', '{codec}', '{resolution}'] as const;
+
 export const CODECS = [
   'av1', 'dnxhd', 'dnxhr', 'h264', 'h265', 'hevc',
   'prores_4444', 'prores_hq', 'prores_lt', 'prores_proxy', 'prores_standard', 'vp9',

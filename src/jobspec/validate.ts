@@ -5,14 +5,11 @@ import { resolve } from 'node:path';
 import { fsErrorCode, type Fs } from '../ports.ts';
 import { normalizedCodec, normalizedContainer } from './parse.ts';
 import type { Codec, Container, JobSpec } from './schema.ts';
+import { KNOWN_TOKENS } from './schema.ts';
 
 export type JobSpecValidation =
   | { ok: true; sources: string[]; outputDirectory: string }
   | { ok: false; reason: string };
-
-export const KNOWN_TOKENS = [
-  '{source_name}', '{source_ext}', '{job_id}', '{date}', '{time}', '{index}', '{codec}', '{resolution}',
-] as const;
 
 // Listed in the contract's order, which is also the order the message prints them in.
 export const CODEC_CONTAINERS: Readonly<Record<Codec, readonly Container[]>> = {

@@ -41,6 +41,4 @@ export function resultNameOf(stem: string): string {
 }
 
 /** UTF-16 code-unit order (plain `<`), never locale order: `10.json` < `9.json` < `B.json` < `a.json`. */
-export function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareCodeUnits as byCodeUnits } from '../jobspec/schema.ts';
