@@ -32,7 +32,12 @@ async function prepareFolder(deps: Deps, layout: Layout): Promise<string | null>
       const code = fsErrorCode(error);
       if (code !== 'EEXIST') return `Cannot create ${path} (${code})`;
     }
-    const stat = await deps.fs.stat(path);
+    let stat;
+    try {
+      stat = await deps.fs.stat(path);
+    } catch (error) {
+      return `${path} is not a directory (${fsErrorCode(error)})`; // e.g. a dangling symlink
+    }
     if (stat.kind !== 'directory') return `${path} exists but is not a directory`;
     devices.add(stat.dev);
   }
@@ -52,13 +57,13 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
   const attempt = await acquireLock(deps, layout, workerStartedAt);
   if (!attempt.ok) {
     deps.log.error(`error: ${attempt.message}`);
-    return EXIT.busy;
+    return attempt.kind === 'busy' ? EXIT.busy : EXIT.usage;
   }
   const { lock } = attempt;
   try {
     const mode = options.once ? 'single scan (--once)' : `continuous, polling every ${options.pollSeconds} s`;
     deps.log.info(`Watch folder runner ${VERSION}: ${layout.root}, ${mode}`);
-    if (attempt.orphanKilled !== null) deps.log.info(`Terminated orphaned FFmpeg process ${attempt.orphanKilled} of a previous runner`);
+    for (const pid of attempt.orphansKilled) deps.log.info(`Terminated orphaned FFmpeg process ${pid} of a previous runner`);
     const recovered = await recoverInterrupted({ deps, layout, workerStartedAt });
     if (recovered > 0) deps.log.info(`Recovered ${recovered} interrupted job(s)`);
     const ctx = { deps, layout, workerStartedAt, stop, clipTimeoutMs: Math.max(1, Math.round(options.clipTimeoutSeconds * 1000)), lock };

@@ -77,7 +77,10 @@ export interface TranscodeRequest {
 }
 
 export interface TranscodeOutcome {
-  /** Exit code when the process exited by itself; null when killed by a signal or never started. */
+  /**
+   * Exit code when the process exited; null when killed by a signal or never started. FFmpeg handles
+   * SIGTERM itself, so a stopped or timed-out FFmpeg usually reports 255 here, not a signal.
+   */
   readonly exitCode: number | null;
   /** Name of the signal that ended it (SIGTERM, SIGKILL, …) or null. */
   readonly signal: string | null;
@@ -97,7 +100,11 @@ export interface Transcoder {
 export interface Host {
   readonly pid: number;
   readonly hostname: string;
+  /** Identifies the current boot (Linux: /proc/sys/kernel/random/boot_id), or null when unknown. */
+  readonly bootId: string | null;
   isAlive(pid: number): boolean;
+  /** An opaque start time of process `pid`, so a reused pid can be told apart; null when unknown. */
+  startTimeOf(pid: number): Promise<string | null>;
   /** True when `pid` is alive and is an FFmpeg process (so a reused pid is never killed). */
   isFfmpeg(pid: number): Promise<boolean>;
   kill(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void;

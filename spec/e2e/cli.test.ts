@@ -1,7 +1,7 @@
 // The CLI end to end on a real temporary folder, with a stand-in ffmpeg first on PATH: the same
 // command an operator runs (`tsx src/cli.ts <folder> --once`), checked by exit code and by the tree.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -167,6 +167,14 @@ describe('CLI on a real folder', () => {
     const help = await cli(sandbox, ['--help']);
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('--clip-timeout-seconds');
+  });
+
+  it('exits 2 with one line when a state folder is a dangling symlink', async () => {
+    sandbox = makeSandbox();
+    symlinkSync(join(sandbox.root, 'nowhere'), join(sandbox.watch, 'pending'));
+    const run = await cli(sandbox, [sandbox.watch, '--once']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toBe(`error: ${join(sandbox.watch, 'pending')} is not a directory (ENOENT)`);
   });
 
   it('uses the lock holder host and pid: a lock of a live process on this host means busy', async () => {

@@ -1,6 +1,7 @@
 // The operating-system facts for the single-instance lock and orphan cleanup (contract §11). Pids come
 // from a lock file on disk, which may be stale, corrupt or hostile: every entry point checks the pid first,
 // because kill(0, …) signals our own process group and kill(-1, …) every process we may signal.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,9 @@ export function createNodeHost(): Host {
   return {
     pid: process.pid,
     hostname: os.hostname(),
+    bootId: readBootId(),
     isAlive,
+    startTimeOf,
     isFfmpeg,
     kill(pid, signal) {
       if (!isValidPid(pid)) throw new RangeError(`refusing to signal pid ${pid}`);
@@ -22,6 +25,26 @@ export function createNodeHost(): Host {
       }
     },
   };
+}
+
+function readBootId(): string | null {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+  } catch {
+    return null; // not Linux: pid liveness alone decides
+  }
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot), read after the `)` of comm. */
+async function startTimeOf(pid: number): Promise<string | null> {
+  if (!isValidPid(pid)) return null;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export function isValidPid(pid: number): boolean {

@@ -9,7 +9,9 @@ export function createFakeHost(): Host {
   return {
     pid: FAKE_HOST.pid,
     hostname: FAKE_HOST.hostname,
+    bootId: null,
     isAlive: (pid) => pid === FAKE_HOST.livePid || pid === FAKE_HOST.pid,
+    startTimeOf: async () => null,
     isFfmpeg: async () => false,
     kill: () => undefined,
   };

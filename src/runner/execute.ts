@@ -48,17 +48,27 @@ async function sizeOfFile(deps: Deps, path: string): Promise<number | null> {
   }
 }
 
-/** Publishes a verified `.partial` under the final name; returns the failure reason or null. */
+/** Filesystems that cannot fsync a directory (some FUSE and SMB mounts) say so with these codes. */
+const FSYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP']);
+
+/**
+ * Publishes a verified `.partial` under the final name; returns the failure reason or null. The output
+ * volume is the operator's (it may lack hard links, like exFAT): its refusals fail the clip, not the runner.
+ */
 async function publish(deps: Deps, clip: ClipPlan): Promise<string | null> {
-  await deps.fs.fsyncFile(clip.partial);
   try {
+    await deps.fs.fsyncFile(clip.partial);
     await deps.fs.link(clip.partial, clip.output);
   } catch (error) {
-    if (fsErrorCode(error) === 'EEXIST') return `Output already exists: ${clip.output}`;
-    throw error;
+    const code = fsErrorCode(error);
+    if (code === 'EEXIST') return `Output already exists: ${clip.output}`;
+    if (code === 'ENOSPC' || code === 'EIO' || code === 'EMFILE' || code === 'ENFILE') throw error;
+    return `Cannot publish the output ${clip.output} without risking an overwrite (${code})`;
   }
   await deps.fs.unlink(clip.partial);
-  await deps.fs.fsyncDir(dirname(clip.output));
+  await deps.fs.fsyncDir(dirname(clip.output)).catch((error: unknown) => {
+    if (!FSYNC_UNSUPPORTED.has(fsErrorCode(error))) throw error;
+  });
   return null;
 }
 

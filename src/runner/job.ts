@@ -38,12 +38,16 @@ async function claim(deps: Deps, layout: Layout, name: string): Promise<JobOutco
   }
   try {
     await deps.fs.rename(join(layout.pending, name), target);
-    return null;
   } catch (error) {
     const code = fsErrorCode(error);
     if (code === 'ENOENT') return { kind: 'not-claimed', why: 'vanished', detail: 'taken by another process' };
     return { kind: 'not-claimed', why: 'claim-failed', detail: `cannot move it to running/ (${code})` };
   }
+  // Durable before anything depends on it: after a power cut the JobSpec must not reappear in pending/
+  // next to a settled copy of itself.
+  await deps.fs.fsyncDir(layout.running);
+  await deps.fs.fsyncDir(layout.pending);
+  return null;
 }
 
 function notStarted(): Execution {

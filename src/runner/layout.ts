@@ -32,6 +32,17 @@ export function isJobSpecName(name: string): boolean {
   return name.endsWith(JSON_SUFFIX) && !name.endsWith(RESULT_SUFFIX);
 }
 
+/**
+ * The longest stem (in UTF-8 bytes) whose derived names all fit the usual 255-byte limit: the hidden
+ * result temp file with a collision suffix, `.<stem>_YYYYMMDDTHHMMSSZ_NNNNN.result.json.tmp`.
+ */
+export const MAX_STEM_BYTES = 255 - '.'.length - '_YYYYMMDDTHHMMSSZ'.length - '_NNNNN'.length - '.result.json'.length - '.tmp'.length;
+
+/** Whether a JobSpec of this name can be filed with its result beside it under every possible suffix. */
+export function isFileableName(jobSpecName: string): boolean {
+  return Buffer.byteLength(stemOf(jobSpecName), 'utf8') <= MAX_STEM_BYTES;
+}
+
 export function stemOf(jobSpecName: string): string {
   return jobSpecName.slice(0, -JSON_SUFFIX.length);
 }

@@ -1,6 +1,10 @@
-// The single-instance lock (contract section 11): `<folder>/.runner.lock`, created exclusively, holding
-// the runner's pid, host and start time, and the pid of its running FFmpeg child so that the next start
-// can terminate an orphan left by a killed runner before it recovers that runner's job.
+// The single-instance lock (contract section 11): `<folder>/.runner.lock`, holding the runner's pid, host,
+// boot and process start time, and its running FFmpeg child, so that the next start can tell a live rival
+// from a dead one (even after pid reuse or a reboot) and terminate an orphan before recovering its job.
+//
+// The record is always written to a private temp file first and then linked (to create) or renamed (to
+// update) into place, so nobody ever reads a half-written lock. A stale lock is moved aside, and the move
+// is checked to have taken the very lock judged stale, so two starting runners cannot both win.
 
 import type { Deps } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
@@ -10,8 +14,11 @@ import type { Layout } from './layout.ts';
 interface LockRecord {
   readonly pid: number;
   readonly host: string;
+  readonly boot_id: string | null;
+  readonly start_time: string | null;
   readonly started_at: string;
   readonly ffmpeg_pid: number | null;
+  readonly ffmpeg_start_time: string | null;
 }
 
 export interface HeldLock {
@@ -20,10 +27,15 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-export type LockAttempt = { ok: true; lock: HeldLock; orphanKilled: number | null } | { ok: false; message: string };
+export type LockAttempt =
+  | { ok: true; lock: HeldLock; orphansKilled: number[] }
+  | { ok: false; kind: 'busy' | 'unsupported'; message: string };
 
 const ORPHAN_GRACE_MS = 5000;
 const ORPHAN_POLL_MS = 100;
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+const tempOf = (layout: Layout, pid: number): string => `${layout.lock}.${pid}.tmp`;
 
 function encode(record: LockRecord): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(record)}\n`);
@@ -32,22 +44,22 @@ function encode(record: LockRecord): Uint8Array {
 function decode(bytes: Uint8Array): LockRecord | null {
   const parsed = parseStrictJson(new TextDecoder().decode(bytes));
   if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) return null;
-  const { pid, host, started_at: startedAt, ffmpeg_pid: child } = parsed.value;
-  if (typeof pid !== 'number' || typeof host !== 'string') return null;
-  return { pid, host, started_at: typeof startedAt === 'string' ? startedAt : '', ffmpeg_pid: typeof child === 'number' ? child : null };
+  const v = parsed.value;
+  const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
+  const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
+  if (typeof v.pid !== 'number' || typeof v.host !== 'string') return null;
+  return {
+    pid: v.pid,
+    host: v.host,
+    boot_id: text(v.boot_id),
+    start_time: text(v.start_time),
+    started_at: text(v.started_at) ?? '',
+    ffmpeg_pid: num(v.ffmpeg_pid),
+    ffmpeg_start_time: text(v.ffmpeg_start_time),
+  };
 }
 
-async function terminateOrphan(deps: Deps, pid: number): Promise<boolean> {
-  if (!(await deps.host.isFfmpeg(pid))) return false;
-  deps.host.kill(pid, 'SIGTERM');
-  for (let waited = 0; waited < ORPHAN_GRACE_MS && deps.host.isAlive(pid); waited += ORPHAN_POLL_MS) {
-    await deps.clock.sleep(ORPHAN_POLL_MS);
-  }
-  if (deps.host.isAlive(pid)) deps.host.kill(pid, 'SIGKILL');
-  return true;
-}
-
-async function readHolder(deps: Deps, path: string): Promise<LockRecord | null> {
+async function readRecord(deps: Deps, path: string): Promise<LockRecord | null> {
   try {
     return decode(await deps.fs.readFile(path));
   } catch (error) {
@@ -56,13 +68,62 @@ async function readHolder(deps: Deps, path: string): Promise<LockRecord | null> 
   }
 }
 
+async function ignoreMissing(operation: Promise<void>): Promise<void> {
+  await operation.catch((error: unknown) => {
+    if (fsErrorCode(error) !== 'ENOENT') throw error;
+  });
+}
+
+/** Whether `pid` still is the process that recorded `startTime` (null: cannot tell, trust liveness). */
+async function isSameProcess(deps: Deps, pid: number, startTime: string | null): Promise<boolean> {
+  if (pid === deps.host.pid || !deps.host.isAlive(pid)) return false;
+  if (startTime === null) return true;
+  const now = await deps.host.startTimeOf(pid);
+  return now === null || now === startTime;
+}
+
+/** 'foreign' for another host's lock (its pids mean nothing here), else whether the holder lives. */
+async function holderState(deps: Deps, holder: LockRecord): Promise<'alive' | 'dead' | 'foreign'> {
+  if (holder.host !== deps.host.hostname) return 'foreign';
+  // A lock from an earlier boot is stale whatever its pid names now; our own pid in it is pid reuse.
+  if (holder.boot_id !== null && deps.host.bootId !== null && holder.boot_id !== deps.host.bootId) return 'dead';
+  return (await isSameProcess(deps, holder.pid, holder.start_time)) ? 'alive' : 'dead';
+}
+
+async function terminateOrphan(deps: Deps, pid: number, startTime: string | null): Promise<boolean> {
+  if (!(await isSameProcess(deps, pid, startTime)) || !(await deps.host.isFfmpeg(pid))) return false;
+  deps.host.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < ORPHAN_GRACE_MS && deps.host.isAlive(pid); waited += ORPHAN_POLL_MS) {
+    await deps.clock.sleep(ORPHAN_POLL_MS);
+  }
+  if (deps.host.isAlive(pid)) deps.host.kill(pid, 'SIGKILL');
+  return true;
+}
+
+/** Writes `record` to our temp file, then links it into place; false when a lock already exists. */
+async function createLock(deps: Deps, layout: Layout, record: LockRecord): Promise<boolean> {
+  const temp = tempOf(layout, deps.host.pid);
+  await ignoreMissing(deps.fs.unlink(temp));
+  await deps.fs.writeFileExclusive(temp, encode(record));
+  try {
+    await deps.fs.link(temp, layout.lock);
+    return true;
+  } catch (error) {
+    if (fsErrorCode(error) === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await ignoreMissing(deps.fs.unlink(temp));
+  }
+}
+
 function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
-  const temp = `${layout.lock}.tmp`;
+  const temp = tempOf(layout, deps.host.pid);
   return {
     async recordChild(pid) {
-      // Written aside and renamed over our own lock, so the lock is never seen half-written.
-      await deps.fs.unlink(temp).catch((error: unknown) => void fsErrorCode(error));
-      await deps.fs.writeFileExclusive(temp, encode({ ...record, ffmpeg_pid: pid }));
+      const startTime = pid === null ? null : await deps.host.startTimeOf(pid);
+      await ignoreMissing(deps.fs.unlink(temp));
+      await deps.fs.writeFileExclusive(temp, encode({ ...record, ffmpeg_pid: pid, ffmpeg_start_time: startTime }));
+      // Renaming over our own lock replaces nothing anyone else owns.
       await deps.fs.rename(temp, layout.lock);
     },
     async release() {
@@ -71,41 +132,77 @@ function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
   };
 }
 
-async function createLock(deps: Deps, layout: Layout, record: LockRecord): Promise<boolean> {
-  try {
-    await deps.fs.writeFileExclusive(layout.lock, encode(record));
-    return true;
-  } catch (error) {
-    if (fsErrorCode(error) === 'EEXIST') return false;
-    throw error;
-  }
+function busy(message: string): LockAttempt {
+  return { ok: false, kind: 'busy', message };
 }
 
-function inUse(holder: LockRecord | null): LockAttempt {
-  return { ok: false, message: `Watch folder is in use by another runner (pid ${holder === null ? 'unknown' : holder.pid})` };
+/**
+ * Moves the stale lock aside and checks that what moved is the lock judged stale (same inode); if a
+ * rival replaced it meanwhile, its lock is put back and the folder is reported busy.
+ */
+async function removeStaleLock(deps: Deps, layout: Layout, staleIno: number): Promise<boolean> {
+  const aside = `${layout.lock}.stale.${deps.host.pid}`;
+  await ignoreMissing(deps.fs.unlink(aside));
+  try {
+    await deps.fs.rename(layout.lock, aside);
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return true; // a rival removed it first; the create decides
+    throw error;
+  }
+  const moved = await deps.fs.lstat(aside);
+  if (moved.ino !== staleIno) {
+    await deps.fs.link(aside, layout.lock).catch((error: unknown) => void fsErrorCode(error));
+    await deps.fs.unlink(aside);
+    return false;
+  }
+  await deps.fs.unlink(aside);
+  return true;
 }
 
 export async function acquireLock(deps: Deps, layout: Layout, startedAt: string): Promise<LockAttempt> {
-  const record: LockRecord = { pid: deps.host.pid, host: deps.host.hostname, started_at: startedAt, ffmpeg_pid: null };
-  if (await createLock(deps, layout, record)) return { ok: true, lock: heldLock(deps, layout, record), orphanKilled: null };
-
-  const holder = await readHolder(deps, layout.lock);
-  if (holder !== null && holder.host !== deps.host.hostname) {
+  const record: LockRecord = {
+    pid: deps.host.pid,
+    host: deps.host.hostname,
+    boot_id: deps.host.bootId,
+    start_time: await deps.host.startTimeOf(deps.host.pid),
+    started_at: startedAt,
+    ffmpeg_pid: null,
+    ffmpeg_start_time: null,
+  };
+  try {
+    if (await createLock(deps, layout, record)) return { ok: true, lock: heldLock(deps, layout, record), orphansKilled: [] };
+  } catch (error) {
+    const code = fsErrorCode(error);
+    if (!NO_LINKS.has(code)) throw error;
     return {
       ok: false,
-      message: `Watch folder is in use by another runner (pid ${holder.pid} on host ${holder.host}); if that host is gone, remove ${layout.lock}`,
+      kind: 'unsupported',
+      message: `The watch folder's filesystem does not support hard links (${code}), which the runner needs to file jobs without ever overwriting a file`,
     };
   }
-  // Our own pid in an old lock means pid reuse after a restart (containers), never a live rival.
-  if (holder !== null && holder.pid !== deps.host.pid && deps.host.isAlive(holder.pid)) return inUse(holder);
 
-  // The holder is dead: its lock is stale. Stop its FFmpeg child first, so no orphan keeps writing.
-  let orphanKilled: number | null = null;
-  const child = holder?.ffmpeg_pid ?? null;
-  if (child !== null && deps.host.isAlive(child) && (await terminateOrphan(deps, child))) orphanKilled = child;
-  await deps.fs.unlink(layout.lock).catch((error: unknown) => void fsErrorCode(error));
-  await deps.fs.unlink(`${layout.lock}.tmp`).catch((error: unknown) => void fsErrorCode(error));
-  // Losing this race means another runner replaced the stale lock first: it holds the folder now.
-  if (await createLock(deps, layout, record)) return { ok: true, lock: heldLock(deps, layout, record), orphanKilled };
-  return inUse(await readHolder(deps, layout.lock));
+  const lockStat = await deps.fs.lstat(layout.lock);
+  const holder = await readRecord(deps, layout.lock);
+  const state = holder === null ? 'dead' : await holderState(deps, holder);
+  if (holder !== null && state === 'foreign') {
+    return busy(`Watch folder is in use by another runner (pid ${holder.pid} on host ${holder.host}); if that host is gone, remove ${layout.lock}`);
+  }
+  if (holder !== null && state === 'alive') return busy(`Watch folder is in use by another runner (pid ${holder.pid})`);
+
+  // The holder is dead. Stop its FFmpeg first so no orphan keeps writing; a kill between its spawn being
+  // recorded in the temp file and the rename left the pid only in the temp file, so look there too.
+  const orphansKilled: number[] = [];
+  const holderTemp = holder === null ? null : tempOf(layout, holder.pid);
+  const pendingUpdate = holderTemp === null ? null : await readRecord(deps, holderTemp);
+  for (const candidate of [holder, pendingUpdate]) {
+    const pid = candidate?.ffmpeg_pid ?? null;
+    if (pid !== null && !orphansKilled.includes(pid) && (await terminateOrphan(deps, pid, candidate?.ffmpeg_start_time ?? null))) {
+      orphansKilled.push(pid);
+    }
+  }
+  if (!(await removeStaleLock(deps, layout, lockStat.ino))) return busy('Watch folder is in use by another runner (pid unknown)');
+  if (holderTemp !== null) await ignoreMissing(deps.fs.unlink(holderTemp));
+  if (await createLock(deps, layout, record)) return { ok: true, lock: heldLock(deps, layout, record), orphansKilled };
+  const winner = await readRecord(deps, layout.lock);
+  return busy(`Watch folder is in use by another runner (pid ${winner === null ? 'unknown' : winner.pid})`);
 }

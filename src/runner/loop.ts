@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FinalStatus } from '../result.ts';
 import type { JobContext } from './job.ts';
 import { processJob } from './job.ts';
+import { isFileableName, MAX_STEM_BYTES } from './layout.ts';
 import { listCandidates, readinessOf } from './scan.ts';
 
 export interface LoopOptions {
@@ -33,6 +34,10 @@ export async function runScan(ctx: JobContext, settleMs: number, quietWhenIdle: 
   const candidates = await listCandidates(deps, layout.pending);
   for (const name of candidates) {
     if (ctx.stop.aborted) break;
+    if (!isFileableName(name)) {
+      deps.log.error(`Skipped: ${name} stays in pending/ because its name is longer than ${MAX_STEM_BYTES} bytes before .json; rename it`);
+      continue;
+    }
     const readiness = await readinessOf(deps, join(layout.pending, name), settleMs);
     if (readiness === 'vanished') {
       // Node decodes a name that is not valid UTF-8 with U+FFFD, and that spelling names no file.

@@ -1,14 +1,15 @@
-// Reads a JobSpec file the safe way (contract section 4, step 2; reliability section 5): never follow a
-// link, never block on a FIFO, never read a hard-linked or oversized file, never read more than the cap.
+// Reads a JobSpec the safe way (contract sections 3 and 4.2; reliability section 5): a non-regular entry
+// is never opened, a link is never followed, a FIFO swapped in at the last moment cannot block, a
+// hard-linked or oversized file is not read, and never more than the cap is read.
+// Errors that say something about the runner's own state (EMFILE, EIO, ENOMEM, …) are not the JobSpec's
+// fault: they propagate, so a sick runner stops instead of filing good JobSpecs as invalid.
 
 import type { EntryKind, Fs } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
 
 export const MAX_JOBSPEC_BYTES = 1024 * 1024;
 
-export type JobSpecRead =
-  | { readonly ok: true; readonly bytes: Uint8Array }
-  | { readonly ok: false; readonly reason: string };
+export type JobSpecRead = { readonly ok: true; readonly bytes: Uint8Array } | { readonly ok: false; readonly reason: string };
 
 const KIND_WORDS: Record<Exclude<EntryKind, 'file'>, string> = {
   symlink: 'symbolic link',
@@ -16,30 +17,53 @@ const KIND_WORDS: Record<Exclude<EntryKind, 'file'>, string> = {
   other: 'not a regular file (FIFO, socket or device)',
 };
 
+/** Codes that describe the entry itself (its kind or permissions), so filing the job is right. */
+const ENTRY_CODES: Readonly<Record<string, string>> = {
+  ELOOP: KIND_WORDS.symlink,
+  EISDIR: KIND_WORDS.directory,
+  ENXIO: KIND_WORDS.other,
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
 function invalid(why: string): JobSpecRead {
   return { ok: false, reason: `Invalid JobSpec file: ${why}` };
 }
 
+function entryProblem(error: unknown): JobSpecRead {
+  const why = ENTRY_CODES[fsErrorCode(error)];
+  if (why === undefined) throw error;
+  return invalid(why);
+}
+
 export async function readJobSpecFile(fs: Fs, path: string): Promise<JobSpecRead> {
+  let stat;
+  try {
+    stat = await fs.lstat(path);
+  } catch (error) {
+    return entryProblem(error);
+  }
+  if (stat.kind !== 'file') return invalid(KIND_WORDS[stat.kind]);
+  if (stat.nlink > 1) return invalid(`hard link (link count ${stat.nlink})`);
+  if (stat.size > MAX_JOBSPEC_BYTES) return invalid(`larger than 1 MiB (${stat.size} bytes)`);
+
   let handle;
   try {
     handle = await fs.openNoFollow(path);
   } catch (error) {
-    const code = fsErrorCode(error);
-    if (code === 'ELOOP') return invalid(KIND_WORDS.symlink);
-    return invalid(`cannot be opened (${code})`);
+    return entryProblem(error);
   }
   try {
-    const stat = await handle.stat();
-    if (stat.kind !== 'file') return invalid(KIND_WORDS[stat.kind]);
-    if (stat.nlink > 1) return invalid(`hard link (link count ${stat.nlink})`);
-    if (stat.size > MAX_JOBSPEC_BYTES) return invalid(`larger than 1 MiB (${stat.size} bytes)`);
-    // One byte over the cap proves a file that grew after fstat is too large, without reading it all.
+    const opened = await handle.stat();
+    // Swapped for something else between lstat and open: judge what was opened, read nothing else.
+    if (opened.kind !== 'file' || opened.ino !== stat.ino || opened.dev !== stat.dev) return invalid('replaced while being opened');
+    if (opened.nlink > 1) return invalid(`hard link (link count ${opened.nlink})`);
+    // One byte over the cap proves a file that grew after the stat is too large, without reading it all.
     const bytes = await handle.read(MAX_JOBSPEC_BYTES + 1);
     if (bytes.length > MAX_JOBSPEC_BYTES) return invalid('larger than 1 MiB');
     return { ok: true, bytes };
   } catch (error) {
-    return invalid(`cannot be read (${fsErrorCode(error)})`);
+    return entryProblem(error);
   } finally {
     await handle.close().catch((error: unknown) => void fsErrorCode(error));
   }

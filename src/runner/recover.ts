@@ -1,6 +1,9 @@
 // Startup recovery (contract section 11; reliability section 2.6). Runs under the lock, before any scan.
+// 0. pending/ and running/ are fsynced: a claim whose own fsync a crash prevented becomes durable now.
 // 1. In completed/ and failed/, a result temp file whose JobSpec was committed beside it is published
 //    (the crash came between commit and publish); any other temp file is an abandoned write: removed.
+//    This runs even when running/ is empty: a directory JobSpec is committed by rename, which empties
+//    running/ before its result is published.
 // 2. A JobSpec in running/ that is already committed (same inode in completed/ or failed/) is unlinked.
 // 3. Every other JobSpec in running/ is filed in failed/ as "runner interrupted".
 // Each step is idempotent, so a crash during recovery is repaired by the next start.
@@ -13,7 +16,7 @@ import { defaultJobId } from '../jobspec/parse.ts';
 import type { JobResult } from '../result.ts';
 import { formatTimestamp } from '../result.ts';
 import type { Layout } from './layout.ts';
-import { byCodeUnits, isJobSpecName, stemOf } from './layout.ts';
+import { byCodeUnits, isFileableName, isJobSpecName, stemOf } from './layout.ts';
 import { readJobSpecFile } from './read-jobspec.ts';
 import { resultNameOfTemp, settleJob } from './settle.ts';
 
@@ -30,6 +33,8 @@ async function completeOrDropTemps(deps: Deps, folder: string, names: readonly s
   for (const name of names) {
     const resultName = resultNameOfTemp(name);
     if (resultName === null) continue;
+    // Only our own temp files are regular files; anything else of that name is not ours to touch.
+    if ((await lstatOrNull(deps, join(folder, name)))?.kind !== 'file') continue;
     const jobSpecName = `${resultName.slice(0, -'.result.json'.length)}.json`;
     if (present.has(jobSpecName) && !present.has(resultName)) {
       await deps.fs.link(join(folder, name), join(folder, resultName));
@@ -52,6 +57,10 @@ async function lstatOrNull(deps: Deps, path: string): Promise<FileStat | null> {
   }
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** True when a JobSpec with this inode was already linked into one of the settled folders. */
 async function isCommitted(
   deps: Deps,
@@ -61,9 +70,10 @@ async function isCommitted(
 ): Promise<boolean> {
   if (stat.kind === 'directory' || stat.nlink < 2) return false;
   for (const { folder, names } of settled) {
-    // Settled names are the stem itself or the stem plus a suffix, so only those need a look.
+    // A settled name is the stem itself or the stem plus the collision suffix: only those need a look.
+    const settledName = new RegExp(`^${escapeRegExp(stem)}(_\\d{8}T\\d{6}Z(_\\d+)?)?\\.json$`);
     for (const name of names) {
-      if (!name.startsWith(stem) || !isJobSpecName(name)) continue;
+      if (!settledName.test(name)) continue;
       const other = await lstatOrNull(deps, join(folder, name));
       if (other !== null && other.ino === stat.ino && other.dev === stat.dev) return true;
     }
@@ -127,16 +137,20 @@ function interruptedResult(ctx: RecoveryContext, identity: { jobId: string; jobs
 /** Returns how many interrupted jobs were filed in failed/. */
 export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> {
   const { deps, layout } = ctx;
-  const leftovers = (await deps.fs.readdir(layout.running)).filter(isJobSpecName).sort(byCodeUnits);
-  if (leftovers.length === 0) return 0; // nothing was in flight, so no temp file can be pending either
-
+  await deps.fs.fsyncDir(layout.running);
+  await deps.fs.fsyncDir(layout.pending);
   const settled = [];
   for (const folder of [layout.completed, layout.failed]) {
     settled.push({ folder, names: await completeOrDropTemps(deps, folder, await deps.fs.readdir(folder)) });
   }
 
   let filed = 0;
+  const leftovers = (await deps.fs.readdir(layout.running)).filter(isJobSpecName).sort(byCodeUnits);
   for (const name of leftovers) {
+    if (!isFileableName(name)) {
+      deps.log.error(`Cannot recover running/${name}: its name is too long to file with a result beside it; move it by hand`);
+      continue;
+    }
     const path = join(layout.running, name);
     const stat = await lstatOrNull(deps, path);
     if (stat === null) continue;

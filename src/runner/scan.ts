@@ -38,7 +38,7 @@ export async function readinessOf(deps: Deps, path: string, settleMs: number): P
     stat = await deps.fs.lstat(path);
   } catch (error) {
     if (fsErrorCode(error) === 'ENOENT') return 'vanished';
-    return 'ready'; // unreadable metadata: claiming files it with the precise reason
+    throw error; // lstat of a listed name fails only when the runner or its disk is in trouble
   }
   if (stat.kind !== 'file' || stat.nlink > 1 || stat.size > MAX_JOBSPEC_BYTES) return 'ready';
   const settled = deps.clock.now() - stat.mtimeMs >= settleMs;
@@ -47,15 +47,15 @@ export async function readinessOf(deps: Deps, path: string, settleMs: number): P
   try {
     handle = await deps.fs.openNoFollow(path);
   } catch (error) {
-    return fsErrorCode(error) === 'ENOENT' ? 'vanished' : 'ready';
+    const code = fsErrorCode(error);
+    if (code === 'ENOENT') return 'vanished';
+    if (code === 'ELOOP' || code === 'ENXIO' || code === 'EACCES' || code === 'EPERM') return 'ready'; // filed with its reason
+    throw error;
   }
   try {
     const opened = await handle.stat();
     if (opened.kind !== 'file') return 'ready'; // swapped for something else since lstat
     return parsesAsObject(await handle.read(MAX_JOBSPEC_BYTES + 1)) ? 'ready' : 'waiting';
-  } catch (error) {
-    fsErrorCode(error);
-    return 'ready';
   } finally {
     await handle.close().catch((error: unknown) => void fsErrorCode(error));
   }

@@ -35,6 +35,8 @@ export function resultNameOfTemp(name: string): string | null {
   return inner.endsWith('.result.json') ? inner : null;
 }
 
+const MAX_COUNTER = 99_999;
+
 function utcStamp(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
@@ -52,7 +54,9 @@ async function exists(deps: Deps, path: string): Promise<boolean> {
 /** The first stem (plain, then `_<UTC stamp>`, then `_<stamp>_2`, …) for which neither name is taken. */
 async function freeStem(deps: Deps, folder: string, stem: string): Promise<string> {
   const stamp = utcStamp(deps.clock.now());
-  for (let attempt = 0; ; attempt += 1) {
+  // MAX_STEM_BYTES leaves room for a five-digit counter; more repeats within one second cannot happen
+  // by accident.
+  for (let attempt = 0; attempt <= MAX_COUNTER; attempt += 1) {
     const candidate = attempt === 0 ? stem : attempt === 1 ? `${stem}_${stamp}` : `${stem}_${stamp}_${attempt}`;
     const taken =
       (await exists(deps, join(folder, `${candidate}.json`))) ||
@@ -60,6 +64,7 @@ async function freeStem(deps: Deps, folder: string, stem: string): Promise<strin
       (await exists(deps, join(folder, tempNameOf(resultNameOf(candidate)))));
     if (!taken) return candidate;
   }
+  throw new Error(`no free name for ${stem} in ${folder} after ${MAX_COUNTER} attempts`);
 }
 
 /** Moves `from` to `to` without ever replacing `to`: link+unlink for files, checked rename for folders. */
