@@ -30,9 +30,17 @@ describe('parseStrictJson: accepts RFC 8259 JSON', () => {
     expect(value(text)).toEqual(expected);
   });
 
-  it('keeps -0 and accepts integers beyond 2^53 as the nearest double', () => {
+  it('keeps -0 and the largest exact integers', () => {
     expect(Object.is(value('-0'), -0)).toBe(true);
-    expect(value('9007199254740993')).toBe(2 ** 53);
+    expect(value('9007199254740991')).toBe(2 ** 53 - 1);
+    expect(value('-9007199254740991')).toBe(-(2 ** 53 - 1));
+  });
+
+  it('rejects numbers that would silently become another number', () => {
+    expect(parseStrictJson('9007199254740993')).toEqual({ ok: false, message: "number '9007199254740993' cannot be represented exactly at line 1 column 1" });
+    expect(parseStrictJson('[1e-400]')).toEqual({ ok: false, message: "number out of range '1e-400' at line 1 column 2" });
+    expect(value('0e-400')).toBe(0);
+    expect(value('1.5e300')).toBe(1.5e300);
   });
 
   it('accepts a lone surrogate escape', () => {

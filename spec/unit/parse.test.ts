@@ -244,8 +244,12 @@ describe('parseJobSpec: accepted specs', () => {
     expect(parseText(JSON.stringify(full))).toMatchObject({ ok: true, jobId: 'job-1' });
   });
 
+  it('rejects fps_explicit 2^53 + 1 as Invalid JSON instead of rounding it', () => {
+    const text = JSON.stringify(withFields({ fps_mode: 'explicit', fps_explicit: 0 })).replace('"fps_explicit":0', '"fps_explicit":9007199254740993');
+    expect(parseText(text)).toMatchObject({ ok: false, reason: expect.stringMatching(/^Invalid JSON: number '9007199254740993' cannot be represented exactly at line 1 column \d+$/) });
+  });
+
   it.each([
-    ['2^53 + 1', '9007199254740993'],
     ['-0', '-0'],
     ['a negative rate', '-5'],
   ])('parses fps_explicit %s without a crash (section 6 judges the value)', (_name, literal) => {

@@ -29,6 +29,9 @@ export const StepSchema = Type.Union([
       run: Type.Array(Type.String(), { description: 'Arguments after the watch folder, e.g. ["--once"]' }),
       folder: Type.Optional(Type.String({ description: 'The folder argument (default "{ROOT}/watch")' })),
       stop_after_seconds: Type.Optional(Type.Number({ minimum: 0, description: 'Send SIGTERM this long after the start' })),
+      crash_at_fs_op: Type.Optional(
+        Type.Integer({ minimum: 1, description: 'The runner dies just before its k-th filesystem operation in this run (outcome "killed")' }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -40,7 +43,7 @@ export const ScenarioSchema = Type.Object(
   {
     description: Type.String({ minLength: 1, description: 'One line: the behaviour this scenario pins' }),
     contract: Type.String({ pattern: '^\\d+(\\.\\d+)?$', description: 'Contract section, e.g. "5.4"' }),
-    tags: Type.Array(Type.Union(TAGS.map((t) => Type.Literal(t)))),
+    tags: Type.Array(Type.Enum(TAGS)),
     tree: Type.Record(Type.String(), Type.Unknown()),
     steps: Type.Array(StepSchema, { minItems: 1 }),
     ffmpeg_installed: Type.Optional(Type.Boolean({ description: 'false: no ffmpeg on PATH (default true)' })),

@@ -71,6 +71,8 @@ export function unsafeNameReason(name: string, extension: string): string | null
   if (/[/\\]/.test(file)) return 'it contains a path separator';
   // \p{Cc} covers C0, DEL and C1 (U+0080–U+009F: U+009B starts a terminal escape sequence).
   if (/\p{Cc}/u.test(file)) return 'it contains a control character';
+  // A lone surrogate cannot be written as a file name: the disk would get U+FFFD, not this name.
+  if (!file.isWellFormed()) return 'it is not valid Unicode';
   if (file.startsWith('-')) return "it starts with '-', which FFmpeg would read as an option";
   if (Buffer.byteLength(file + PARTIAL_SUFFIX, 'utf8') > NAME_MAX_BYTES) {
     return `it is longer than ${NAME_MAX_BYTES - PARTIAL_SUFFIX.length} bytes`;

@@ -20,6 +20,7 @@ import { createFakeClock } from './fake-clock.ts';
 import { createFakeHost, FAKE_HOST } from './fake-host.ts';
 import { createFakeTranscoder } from './fake-transcoder.ts';
 import { createMortalFs } from './mortal-fs.ts';
+import { crashAtFsOp } from './crash-at-op-fs.ts';
 
 export const MEMORY_ROOT = '/scenario';
 export const FAKE_FFMPEG_PATH = '/usr/bin/ffmpeg';
@@ -72,10 +73,12 @@ export interface MemoryRunOptions {
 async function runStep(vol: Vol, clock: FakeClock, step: RunStep, ffmpegInstalled: boolean, options: MemoryRunOptions): Promise<RunOutcome> {
   const raw = createMemFs(vol);
   const mortal = createMortalFs((options.wrapFs ?? ((fs) => fs))(raw));
+  // crash_at_fs_op counts only the runner's own operations: the fake FFmpeg uses `raw`.
+  const runnerFs = step.crash_at_fs_op === undefined ? mortal.fs : crashAtFsOp(mortal.fs, step.crash_at_fs_op, mortal.kill);
   const stopper = new AbortController();
   if (step.stop_after_seconds !== undefined) clock.abortAt(clock.now() + step.stop_after_seconds * 1000, stopper);
   const deps = {
-    fs: mortal.fs,
+    fs: runnerFs,
     clock,
     transcoder: createFakeTranscoder({ fs: raw, clock, ffmpegPath: ffmpegInstalled ? FAKE_FFMPEG_PATH : null, killRunner: mortal.kill }),
     host: createFakeHost(),

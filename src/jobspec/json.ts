@@ -186,6 +186,15 @@ class Parser {
     if (!Number.isFinite(value)) {
       throw new JsonSyntaxError(`number out of range '${literal}' at ${this.locate(start)}`);
     }
+    // Nor may a number silently become another one: an integer beyond 2^53 is rounded, and a tiny
+    // non-zero value underflows to 0. Rejecting them keeps "no guessing" true for every numeric field.
+    const mantissa = literal.split(/[eE]/)[0] ?? '';
+    if (value === 0 && /[1-9]/.test(mantissa)) {
+      throw new JsonSyntaxError(`number out of range '${literal}' at ${this.locate(start)}`);
+    }
+    if (/^-?\d+$/.test(literal) && !Number.isSafeInteger(value)) {
+      throw new JsonSyntaxError(`number '${literal}' cannot be represented exactly at ${this.locate(start)}`);
+    }
     return value;
   }
 

@@ -23,6 +23,11 @@ export interface ScanSummary {
 
 const TALLY: Record<FinalStatus, keyof ScanSummary> = { COMPLETED: 'completed', FAILED: 'failed', PARTIAL: 'partial' };
 
+/** Console lines stay one line and cannot carry terminal escapes from hostile names or reasons. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function describe(folder: string, name: string): string {
   return `${folder.slice(folder.lastIndexOf('/') + 1)}/${name}`;
 }
@@ -35,29 +40,29 @@ export async function runScan(ctx: JobContext, settleMs: number, quietWhenIdle: 
   for (const name of candidates) {
     if (ctx.stop.aborted) break;
     if (!isFileableName(name)) {
-      deps.log.error(`Skipped: ${name} stays in pending/ because its name is longer than ${MAX_STEM_BYTES} bytes before .json; rename it`);
+      deps.log.error(printable(`Skipped: ${name} stays in pending/ because its name is longer than ${MAX_STEM_BYTES} bytes before .json; rename it`));
       continue;
     }
     const readiness = await readinessOf(deps, join(layout.pending, name), settleMs);
     if (readiness === 'vanished') {
       // Node decodes a name that is not valid UTF-8 with U+FFFD, and that spelling names no file.
-      if (name.includes('\uFFFD')) deps.log.error(`Skipped: a file in pending/ has a name that is not valid UTF-8 (${name}); rename it`);
+      if (name.includes('\uFFFD')) deps.log.error(printable(`Skipped: a file in pending/ has a name that is not valid UTF-8 (${name}); rename it`));
       continue;
     }
     if (readiness === 'waiting') {
       summary.waiting += 1;
-      deps.log.info(`Waiting: ${name} is not complete yet (not a JSON object, modified within the settle window)`);
+      deps.log.info(printable(`Waiting: ${name} is not complete yet (not a JSON object, modified within the settle window)`));
       continue;
     }
     const outcome = await processJob(ctx, name);
     if (outcome.kind === 'not-claimed') {
-      if (outcome.why === 'running-taken') deps.log.info(`Skipped: ${name} stays in pending/ because ${outcome.detail}`);
-      if (outcome.why === 'claim-failed') deps.log.error(`Skipped: ${name} stays in pending/: ${outcome.detail}`);
+      if (outcome.why === 'running-taken') deps.log.info(printable(`Skipped: ${name} stays in pending/ because ${outcome.detail}`));
+      if (outcome.why === 'claim-failed') deps.log.error(printable(`Skipped: ${name} stays in pending/: ${outcome.detail}`));
       continue;
     }
     summary[TALLY[outcome.status]] += 1;
     const where = describe(outcome.settled.folder, outcome.settled.jobSpecName);
-    deps.log.info(`${outcome.status}: ${name} -> ${where}${outcome.reason === null ? '' : ` (${outcome.reason.split('\n')[0]})`}`);
+    deps.log.info(printable(`${outcome.status}: ${name} -> ${where}${outcome.reason === null ? '' : ` (${outcome.reason})`}`));
   }
   if (quietWhenIdle && candidates.length === 0) return summary;
   deps.log.info(
