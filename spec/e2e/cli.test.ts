@@ -41,7 +41,8 @@ function waitForLine(child: ResultPromise, text: string): Promise<void> {
 let sandbox: Sandbox;
 afterEach(() => sandbox.cleanup());
 
-describe('CLI on a real folder', () => {
+// Each test starts Node processes; a loaded CI machine needs more than the 5 s default.
+describe('CLI on a real folder', { timeout: 30_000 }, () => {
   it('completes a valid job: proxy published, JobSpec and result in completed/, exit 0', async () => {
     sandbox = makeSandbox();
     writeFileSync(join(sandbox.media, 'clip.mov'), 'media');
