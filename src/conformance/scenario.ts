@@ -5,6 +5,7 @@
 import Type from 'typebox';
 import Value from 'typebox/value';
 import { MediaDescriptorSchema } from './media.ts';
+import { portabilityProblems } from './portability.ts';
 
 /** The closed tag vocabulary. */
 export const TAGS = ['portable', 'crash', 'fs-fault', 'timing', 'signals', 'recovery', 'hostile', 'naming', 'cli', 'multi-clip'] as const;
@@ -74,6 +75,7 @@ export function scenarioProblems(value: unknown): string[] {
     }
   }
   if (value.description.includes('\n')) problems.push('description must be one line');
+  problems.push(...portabilityProblems(value));
   return problems;
 }
 

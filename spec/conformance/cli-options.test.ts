@@ -1,0 +1,63 @@
+// The conformance runner's arguments, the --expect file, and the implementation's command line.
+
+import { describe, expect, it } from 'vitest';
+import { parseConformanceArgs, parseExpectFile } from '../../src/conformance/cli-options.ts';
+import { buildImplCommand } from '../../src/conformance/impl-command.ts';
+
+const defaults = { fixtures: '/repo/fixtures', golden: '/repo/golden' };
+
+describe('parseConformanceArgs', () => {
+  it('takes the defaults: strict, 2 jobs, 60 s, this repository', () => {
+    expect(parseConformanceArgs(['--impl', 'runner {watch}'], defaults)).toEqual({
+      kind: 'run',
+      options: { impl: 'runner {watch}', level: 'strict', report: null, junit: null, expect: null, keep: false, filters: [], jobs: 2, timeoutSeconds: 60, fixtures: '/repo/fixtures', golden: '/repo/golden' },
+    });
+  });
+
+  it('reads every flag, --filter repeatable', () => {
+    const command = parseConformanceArgs(
+      ['--impl', 'r {watch}', '--level', 'core', '--filter', 'parse/', '--filter', 'scan/', '--expect', 'x.txt', '--report', 'r.json', '--junit', 'r.xml', '--keep', '--jobs', '3', '--timeout-seconds', '1.5'],
+      defaults,
+    );
+    expect(command).toMatchObject({ kind: 'run', options: { level: 'core', filters: ['parse/', 'scan/'], expect: 'x.txt', report: 'r.json', junit: 'r.xml', keep: true, jobs: 3, timeoutSeconds: 1.5 } });
+  });
+
+  it('answers usage errors in one line', () => {
+    const cases: [string[], RegExp][] = [
+      [[], /--impl is required/],
+      [['--impl', 'runner ./watch'], /must contain \{watch\}/],
+      [['--impl', 'r {watch}', '--level', 'loose'], /--level must be core or strict/],
+      [['--impl', 'r {watch}', '--jobs', '0'], /--jobs must be a whole number > 0/],
+      [['--impl', 'r {watch}', '--frobnicate'], /Unknown option '--frobnicate'/],
+      [['--impl', 'r {watch}', '--filter', '(parse'], /--filter '\(parse' is not a valid regular expression/],
+    ];
+    for (const [argv, message] of cases) {
+      const command = parseConformanceArgs(argv, defaults);
+      expect(command.kind).toBe('usage-error');
+      if (command.kind === 'usage-error') {
+        expect(command.message).toMatch(message);
+        expect(command.message).not.toContain('\n');
+      }
+    }
+    expect(parseConformanceArgs(['--help'], defaults)).toEqual({ kind: 'help' });
+  });
+});
+
+describe('parseExpectFile', () => {
+  it('reads a JSON list or one id per line with comments', () => {
+    expect(parseExpectFile('["parse/a", "scan/b"]\n')).toEqual(['parse/a', 'scan/b']);
+    expect(parseExpectFile('# known divergences\nparse/a\n\n  scan/b  \n')).toEqual(['parse/a', 'scan/b']);
+    expect(parseExpectFile('')).toEqual([]);
+    expect(parseExpectFile('[1, 2]')).toBe('a JSON --expect file must be a list of scenario ids');
+    expect(parseExpectFile('[oops')).toMatch(/^not valid JSON/);
+  });
+});
+
+describe('buildImplCommand', () => {
+  it('puts the quoted folder where {watch} is and appends the quoted arguments', () => {
+    expect(buildImplCommand('python -m runner {watch}', "/tmp/it's here/watch", ['--once', '--settle-seconds', '0'])).toBe(
+      "python -m runner '/tmp/it'\\''s here/watch' '--once' '--settle-seconds' '0'",
+    );
+    expect(buildImplCommand('r {watch}', '/w', [])).toBe("r '/w'");
+  });
+});

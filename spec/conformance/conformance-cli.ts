@@ -1,0 +1,49 @@
+// Runs the conformance CLI (src/conformance/cli.ts) as users do, for the self-conformance and divergence tests.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { shellQuote } from '../../src/conformance/impl-command.ts';
+
+const REPO = join(import.meta.dirname, '../..');
+const TSX = import.meta.resolve('tsx');
+
+/** This project's runner as an implementation under test: node with the tsx loader (faster than npx). */
+export const OUR_IMPL = `${shellQuote(process.execPath)} --import ${shellQuote(TSX)} ${shellQuote(join(REPO, 'src/cli.ts'))} {watch}`;
+
+/** A runner that is wrong in one known way (spec/conformance/altered-runner.mjs). */
+export function alteredImpl(mode: 'partial-as-failed' | 'failed-left-in-running'): string {
+  return `${shellQuote(process.execPath)} ${shellQuote(join(import.meta.dirname, 'altered-runner.mjs'))} ${mode} {watch}`;
+}
+
+export interface ReportedScenario {
+  readonly id: string;
+  readonly outcome: 'pass' | 'fail' | 'error';
+  readonly expected_to_fail: boolean;
+  readonly first_difference: string | null;
+  readonly error: string | null;
+}
+
+export interface ConformanceRun {
+  readonly exitCode: number | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly scenarios: ReportedScenario[];
+  /** The JUnit XML it wrote. */
+  readonly junit: string;
+}
+
+export async function runConformance(impl: string, args: readonly string[]): Promise<ConformanceRun> {
+  const out = mkdtempSync(join(tmpdir(), 'conformance-test-'));
+  const report = join(out, 'report.json');
+  const junit = join(out, 'report.xml');
+  const run = await execa(process.execPath, ['--import', TSX, join(REPO, 'src/conformance/cli.ts'), '--impl', impl, '--report', report, '--junit', junit, ...args], {
+    reject: false,
+    cwd: REPO,
+  });
+  const scenarios = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as { scenarios: ReportedScenario[] }).scenarios : [];
+  const xml = existsSync(junit) ? readFileSync(junit, 'utf8') : '';
+  rmSync(out, { recursive: true, force: true });
+  return { exitCode: run.exitCode, stdout: run.stdout, stderr: run.stderr, scenarios, junit: xml };
+}

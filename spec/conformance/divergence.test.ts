@@ -1,0 +1,73 @@
+// The conformance runner must catch an implementation that is wrong: run against small altered versions
+// of our CLI (spec/conformance/altered-runner.mjs), it names exactly the scenarios the alteration
+// affects, at the path where they differ, and honours --expect.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ConformanceRun } from './conformance-cli.ts';
+import { alteredImpl, runConformance } from './conformance-cli.ts';
+
+/** PARTIAL, PARTIAL, FAILED, FAILED after a crash, COMPLETED, a usage error: each alteration hits some. */
+const SCENARIOS = [
+  'parse/bad-codec',
+  'validate/lut-id-set',
+  'execution/exit-code',
+  'recovery/kill-runner-mid-clip-then-recovered',
+  'lifecycle/single-clip-completes',
+  'cli/unknown-option-exit-2',
+];
+const FILTERS = SCENARIOS.flatMap((id) => ['--filter', `^${id}$`]);
+const scratch = mkdtempSync(join(tmpdir(), 'divergence-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function failing(run: ConformanceRun): [string, string | null][] {
+  return run.scenarios.filter((s) => s.outcome !== 'pass').map((s) => [s.id, s.first_difference]);
+}
+
+describe('the conformance runner catches divergence', () => {
+  it('rewriting PARTIAL to FAILED fails exactly the PARTIAL scenarios, at final_status', async () => {
+    const run = await runConformance(alteredImpl('partial-as-failed'), FILTERS);
+
+    expect(run.scenarios.map((s) => s.id).sort()).toEqual([...SCENARIOS].sort());
+    expect(failing(run)).toEqual([
+      ['parse/bad-codec', '/runs/0/tree/watch~1failed~1job.result.json/final_status'],
+      ['validate/lut-id-set', '/runs/0/tree/watch~1failed~1job.result.json/final_status'],
+    ]);
+    expect(run.stdout).toContain('FAIL parse/bad-codec: /runs/0/tree/watch~1failed~1job.result.json/final_status: expected "PARTIAL", got "FAILED"');
+    expect(run.stdout.split('\n')).toContain('4 passed, 2 failed');
+    expect(run.exitCode).toBe(1);
+    expect(run.junit).toContain('failures="2" errors="0"');
+  }, 300_000);
+
+  it('leaving FAILED jobs in running/ is caught at core level too, and --expect turns known failures into a pass', async () => {
+    const expectFile = join(scratch, 'expected.txt');
+    writeFileSync(expectFile, '# known divergences of the altered runner\nexecution/exit-code\nrecovery/kill-runner-mid-clip-then-recovered\n');
+    const run = await runConformance(alteredImpl('failed-left-in-running'), [...FILTERS, '--level', 'core', '--expect', expectFile]);
+
+    expect(failing(run)).toEqual([
+      ['execution/exit-code', '/runs/0/tree/watch~1failed~1job.json'],
+      ['recovery/kill-runner-mid-clip-then-recovered', '/runs/1/tree/watch~1failed~1job.json'],
+    ]);
+    expect(run.stdout).toContain('XFAIL execution/exit-code: /runs/0/tree/watch~1failed~1job.json: expected true, got (nothing)');
+    expect(run.stdout.split('\n')).toContain('4 passed, 2 failed');
+    expect(run.exitCode).toBe(0);
+  }, 300_000);
+
+  it('reports a scenario listed in --expect that passes, and fails the run', async () => {
+    const expectFile = join(scratch, 'expected.json');
+    writeFileSync(expectFile, JSON.stringify(['lifecycle/single-clip-completes']));
+    const run = await runConformance(alteredImpl('partial-as-failed'), ['--filter', '^lifecycle/single-clip-completes$', '--expect', expectFile]);
+
+    expect(run.stdout).toContain('XPASS lifecycle/single-clip-completes: listed in --expect but passed');
+    expect(run.stdout.split('\n')).toContain('1 passed, 0 failed');
+    expect(run.exitCode).toBe(1);
+  }, 300_000);
+
+  it('answers usage errors with exit 2', async () => {
+    const run = await runConformance('runner-without-placeholder', []);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toBe('error: --impl must contain {watch} where the watch folder goes (see --help)');
+  }, 60_000);
+});

@@ -1,0 +1,136 @@
+// The conformance runner's command line and its --expect file. Pure: src/conformance/cli.ts prints and exits.
+
+import { parseArgs } from 'node:util';
+import type { Level } from './compare.ts';
+import { LEVELS } from './compare.ts';
+import { WATCH_PLACEHOLDER } from './impl-command.ts';
+
+export interface ConformanceOptions {
+  readonly impl: string;
+  readonly level: Level;
+  readonly report: string | null;
+  readonly junit: string | null;
+  readonly expect: string | null;
+  readonly keep: boolean;
+  readonly filters: readonly string[];
+  readonly jobs: number;
+  readonly timeoutSeconds: number;
+  readonly fixtures: string;
+  readonly golden: string;
+}
+
+export type ConformanceCommand =
+  | { readonly kind: 'run'; readonly options: ConformanceOptions }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'usage-error'; readonly message: string };
+
+export const CONFORMANCE_USAGE = `usage: conformance --impl '<command with {watch}>' [--level core|strict] [--filter REGEX]...
+                   [--expect FILE] [--report FILE] [--junit FILE] [--keep] [--jobs N] [--timeout-seconds N]
+
+Runs every fixture tagged "portable" against another implementation of the watch-folder runner, on a real
+temporary folder with stand-in ffmpeg/ffprobe first on PATH, and compares with the goldens.
+
+options:
+  --impl CMD             the implementation's command line (run by /bin/sh); {watch} becomes the watch
+                         folder, and the scenario's arguments (e.g. --once) are appended
+  --level core|strict    core: files, exit codes, result essentials; strict: whole normalised tree (default)
+  --filter REGEX         only scenarios whose id matches (repeatable: any of them), e.g. parse/ or ^scan/dot
+  --expect FILE          scenario ids expected to fail (JSON list, or one per line; # comments)
+  --report FILE          write the verdicts as JSON
+  --junit FILE           write the verdicts as JUnit XML
+  --keep                 keep each scenario's temporary folder and print where they are
+  --jobs N               scenarios run at once (default 2)
+  --timeout-seconds N    kill a run that takes longer (default 60)
+  --fixtures DIR, --golden DIR   where scenarios and goldens are (default: this repository's)
+
+exit codes: 0 every scenario as expected; 1 an unexpected failure or pass; 2 usage error`;
+
+export interface OptionDefaults {
+  readonly fixtures: string;
+  readonly golden: string;
+}
+
+function positiveNumber(name: string, raw: string | undefined, fallback: number, integer: boolean): number | string {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || value <= 0 || (integer && !Number.isInteger(value))) return `--${name} must be a ${integer ? 'whole ' : ''}number > 0, got '${raw}'`;
+  return value;
+}
+
+export function parseConformanceArgs(argv: readonly string[], defaults: OptionDefaults): ConformanceCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        impl: { type: 'string' },
+        level: { type: 'string', default: 'strict' },
+        filter: { type: 'string', multiple: true, default: [] },
+        expect: { type: 'string' },
+        report: { type: 'string' },
+        junit: { type: 'string' },
+        keep: { type: 'boolean', default: false },
+        jobs: { type: 'string' },
+        'timeout-seconds': { type: 'string' },
+        fixtures: { type: 'string', default: defaults.fixtures },
+        golden: { type: 'string', default: defaults.golden },
+      },
+    }));
+  } catch (error) {
+    return { kind: 'usage-error', message: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'invalid arguments' };
+  }
+  if (values.help === true) return { kind: 'help' };
+  if (values.impl === undefined || values.impl.trim() === '') return { kind: 'usage-error', message: '--impl is required' };
+  if (!values.impl.includes(WATCH_PLACEHOLDER)) return { kind: 'usage-error', message: `--impl must contain ${WATCH_PLACEHOLDER} where the watch folder goes` };
+  const level = LEVELS.find((l) => l === values.level);
+  if (level === undefined) return { kind: 'usage-error', message: `--level must be core or strict, got '${values.level}'` };
+  for (const filter of values.filter) {
+    try {
+      new RegExp(filter, 'u');
+    } catch {
+      return { kind: 'usage-error', message: `--filter '${filter}' is not a valid regular expression` };
+    }
+  }
+  const jobs = positiveNumber('jobs', values.jobs, 2, true);
+  const timeoutSeconds = positiveNumber('timeout-seconds', values['timeout-seconds'], 60, false);
+  if (typeof jobs === 'string') return { kind: 'usage-error', message: jobs };
+  if (typeof timeoutSeconds === 'string') return { kind: 'usage-error', message: timeoutSeconds };
+  return {
+    kind: 'run',
+    options: {
+      impl: values.impl,
+      level,
+      report: values.report ?? null,
+      junit: values.junit ?? null,
+      expect: values.expect ?? null,
+      keep: values.keep,
+      filters: values.filter,
+      jobs,
+      timeoutSeconds,
+      fixtures: values.fixtures,
+      golden: values.golden,
+    },
+  };
+}
+
+/** The ids an --expect file lists: a JSON array of strings, or one id per line (blank lines and # comments skipped). */
+export function parseExpectFile(text: string): string[] | string {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (error) {
+      return `not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) return 'a JSON --expect file must be a list of scenario ids';
+    return value;
+  }
+  return trimmed
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}

@@ -1,0 +1,54 @@
+// What a scenario tagged `portable` must not contain, because the conformance runner for other
+// implementations (design section 4) cannot reproduce it through a command line on a real folder.
+// `scenarioProblems` reports these for every portable fixture, so the tag cannot silently lie.
+
+import type { Scenario } from './scenario.ts';
+
+/** JobSpec names as the runner sees them (contract section 3): `*.json` but not `*.result.json`. */
+const isJobSpecPath = (path: string): boolean => path.endsWith('.json') && !path.endsWith('.result.json');
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The JSON object a tree entry's file will hold (plain object, `$json`, or text that parses), or null. */
+function objectOf(entry: unknown): Record<string, unknown> | null {
+  let value: unknown = entry;
+  if (typeof entry === 'string') {
+    try {
+      value = JSON.parse(entry);
+    } catch {
+      return null;
+    }
+  } else if (isPlainObject(entry) && Object.keys(entry).length === 1 && (Object.keys(entry)[0] ?? '').startsWith('$')) {
+    value = entry.$json;
+  }
+  return isPlainObject(value) ? value : null;
+}
+
+/**
+ * The default job_id is a hash of the JobSpec file's bytes, so a JobSpec whose text holds {ROOT} gets a
+ * job_id that depends on where the scenario runs: portable only with an explicit string `job_id`. (Text the
+ * runner's stricter parser rejects, say for a duplicate key, is hashed anyway; the self-conformance test
+ * catches that case.)
+ */
+function rootDependentJobIds(entries: Record<string, unknown>, where: string): string[] {
+  return Object.entries(entries)
+    .filter(([path, entry]) => path.startsWith('watch/') && isJobSpecPath(path) && JSON.stringify(entry).includes('{ROOT}'))
+    .filter(([, entry]) => typeof objectOf(entry)?.job_id !== 'string')
+    .map(([path]) => `${where} ${path}: a portable scenario's JobSpec that contains {ROOT} needs a string "job_id" (the default job_id hashes the bytes, root included)`);
+}
+
+/** Problems that make a `portable` tag false (empty when the scenario is not tagged portable). */
+export function portabilityProblems(scenario: Scenario): string[] {
+  if (!(scenario.tags as readonly string[]).includes('portable')) return [];
+  const problems = rootDependentJobIds(scenario.tree, 'tree entry');
+  for (const [i, step] of scenario.steps.entries()) {
+    if ('write' in step) problems.push(...rootDependentJobIds(step.write, `step ${i} writes`));
+    if ('stop_after_seconds' in step && step.stop_after_seconds !== undefined) {
+      problems.push(`step ${i}: stop_after_seconds needs the in-memory clock, so the scenario cannot be portable`);
+    }
+    if ('crash_at_fs_op' in step && step.crash_at_fs_op !== undefined) {
+      problems.push(`step ${i}: crash_at_fs_op needs the in-memory filesystem, so the scenario cannot be portable`);
+    }
+  }
+  return problems;
+}

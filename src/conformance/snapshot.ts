@@ -1,0 +1,61 @@
+// The normalised tree under a scenario root, as golden files hold it (design section 2), taken from any
+// filesystem through four read operations. It is the twin of `snapshotVolume` in src/harness/memory-run.ts
+// (memfs) and must produce the very same tree, key order included, because strict comparison checks key
+// order: spec/conformance/snapshot.test.ts checks both on every fixture's input tree.
+
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Tree } from './normalize.ts';
+import { isPrivateRunnerFile, normaliseFile, normaliseString } from './normalize.ts';
+
+export type SnapshotKind = 'directory' | 'symlink' | 'file' | 'other';
+
+/** The read side of a filesystem, as much as a snapshot needs. */
+export interface TreeReader {
+  list(dir: string): string[];
+  /** What `path` itself is (a symlink is not followed). */
+  kind(path: string): SnapshotKind;
+  readlink(path: string): string;
+  read(path: string): Uint8Array;
+}
+
+export const nodeTreeReader: TreeReader = {
+  list: (dir) => readdirSync(dir),
+  kind(path) {
+    const stat = lstatSync(path);
+    if (stat.isDirectory()) return 'directory';
+    if (stat.isSymbolicLink()) return 'symlink';
+    return stat.isFile() ? 'file' : 'other';
+  },
+  readlink: (path) => readlinkSync(path),
+  read: (path) => new Uint8Array(readFileSync(path)),
+};
+
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Files, symlinks and empty directories under `root`, in code-unit order, normalised against `root`. */
+export function snapshotTree(reader: TreeReader, root: string): Tree {
+  const tree: Tree = {};
+  const walk = (dir: string, relative: string): void => {
+    const names = reader.list(dir).sort(byCodeUnits);
+    if (names.length === 0 && relative !== '') tree[normaliseString(relative, { root })] = { $dir: true };
+    for (const name of names) {
+      const path = join(dir, name);
+      const rel = relative === '' ? name : `${relative}/${name}`;
+      const key = normaliseString(rel, { root });
+      const kind = reader.kind(path);
+      if (kind === 'directory') walk(path, rel);
+      else if (kind === 'symlink') tree[key] = { $symlink: normaliseString(reader.readlink(path), { root }) };
+      // A FIFO or socket is never opened (reading a FIFO blocks); scenarios cannot make one, a runner could.
+      else if (kind === 'other') tree[key] = { $other: true };
+      else if (!isPrivateRunnerFile(rel)) tree[key] = normaliseFile(rel, reader.read(path), { root });
+    }
+  };
+  walk(root, '');
+  return tree;
+}
+
+/** The snapshot of a directory on the real disk. */
+export function snapshotDirectory(root: string): Tree {
+  return snapshotTree(nodeTreeReader, root);
+}
