@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `default` (unit, scenario goldens, CLI end-to-end with a stand-in ffmpeg) runs with
-// `npm test`; `ffmpeg` (the real-FFmpeg suite) runs only with `npm run test:ffmpeg`.
+// Three projects: `default` (unit, scenario goldens on memfs, CLI end-to-end with a stand-in ffmpeg) runs
+// with `npm test`; `conformance` (our CLI through the conformance runner on every portable scenario, and
+// the proof that it catches divergence: minutes, because every run starts a process) runs with
+// `npm run test:conformance`; `ffmpeg` (the real-FFmpeg suite) runs with `npm run test:ffmpeg`.
+
+const CONFORMANCE_RUNS = ['spec/conformance/self.test.ts', 'spec/conformance/divergence.test.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +14,17 @@ export default defineConfig({
         test: {
           name: 'default',
           include: ['spec/unit/**/*.test.ts', 'spec/scenarios/**/*.test.ts', 'spec/e2e/**/*.test.ts', 'spec/conformance/**/*.test.ts'],
+          exclude: CONFORMANCE_RUNS,
           env: { TZ: 'UTC' },
+        },
+      },
+      {
+        test: {
+          name: 'conformance',
+          include: CONFORMANCE_RUNS,
+          env: { TZ: 'UTC' },
+          // The two files start hundreds of runner processes each; side by side they would only compete.
+          fileParallelism: false,
         },
       },
       {

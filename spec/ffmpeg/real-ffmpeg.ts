@@ -2,8 +2,9 @@
 // FFmpeg's own generators, the CLI exactly as an operator runs it (Node with tsx as a loader, so signals
 // reach the runner itself), ffprobe, stream hashes, and process facts from /proc.
 //
-// The profile table below is copied from the contract (section 7), not imported from src/engine: the
-// suite pins what the contract promises, so a change in the runner's tables must show up as a failure.
+// The profile table below is written out here, not imported from src/engine, so a change in the runner's
+// tables must show up as a failure. It is the runner's argv, which differs from contract section 7 where this
+// suite found the contract's args failing on real FFmpeg (each difference is commented in the table).
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ const CLI = join(import.meta.dirname, '../../src/cli.ts');
 const TSX = import.meta.resolve('tsx');
 
 // ---------------------------------------------------------------------------------------------------
-// The contract's FFmpeg profiles (section 7) and what ffprobe must see in their outputs.
+// The runner's FFmpeg profiles (contract section 7, with the differences below) and what ffprobe must see.
 
 export const DEMUXER_WHITELIST = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts';
 
@@ -31,26 +32,53 @@ export interface ProfileRow {
   readonly resolution: 'same' | 'half' | 'quarter';
   /** `-vf` value, or null. */
   readonly scale: string | null;
+  /** The picture is this many times smaller each way, rounded down to even (see `scaledSize`). */
   readonly divisor: 1 | 2 | 4;
   readonly videoArgs: readonly string[];
   readonly audioArgs: readonly string[];
-  /** ffprobe's codec_name and (when the contract names one) profile for the video stream. */
+  /** ffprobe's codec_name, profile and pix_fmt for the video stream, whatever the source's pixel format. */
   readonly probeCodec: 'h264' | 'prores' | 'dnxhd';
-  readonly probeProfile: string | null;
+  readonly probeProfile: string;
+  readonly probePixFmt: 'yuv420p' | 'yuv422p10le' | 'yuv422p';
   /** What the audio stream must be: re-encoded to AAC, copied from the source, or PCM. */
   readonly audio: 'aac' | 'copy' | 'pcm_s16le';
 }
 
-const H264 = ['-c:v', 'libx264', '-crf', '23', '-preset', 'medium'];
+// Differences from the contract's table:
+// - scale rounds down to even sizes (contract: `scale=iw/2:ih/2`, `scale=iw/4:ih/4`): libx264 in 4:2:0
+//   refuses odd sizes ("width not divisible by 2 (165x125)" for a 330x250 source at half);
+// - every profile pins `-pix_fmt`: an RGB source otherwise gives "High 4:4:4 Predictive" H.264, a 4:4:4
+//   ProRes "Proxy", and a DNxHR LB encoder that refuses to start ("pixel format is incompatible");
+// - DNxHR LB audio adds `-ar 48000`: the MXF muxer refuses 44.1 kHz ("only 48khz is implemented");
+// - `-r` writes the NTSC family as N000/1001 (see `ffmpegRateOf`): MXF refuses `-r 29.97` (2997/100).
+const H264 = ['-c:v', 'libx264', '-crf', '23', '-preset', 'medium', '-pix_fmt', 'yuv420p'];
 const AAC = ['-c:a', 'aac', '-b:a', '192k'];
+const PRORES_AUDIO = ['-c:a', 'copy'];
 
 export const PROFILES: readonly ProfileRow[] = [
-  { name: 'proxy_h264_low', codec: 'h264', container: 'mp4', resolution: 'half', scale: 'scale=iw/2:ih/2', divisor: 2, videoArgs: H264, audioArgs: AAC, probeCodec: 'h264', probeProfile: null, audio: 'aac' },
-  { name: 'proxy_h264_quarter', codec: 'h264', container: 'mp4', resolution: 'quarter', scale: 'scale=iw/4:ih/4', divisor: 4, videoArgs: H264, audioArgs: AAC, probeCodec: 'h264', probeProfile: null, audio: 'aac' },
-  { name: 'proxy_prores_proxy', codec: 'prores_proxy', container: 'mov', resolution: 'same', scale: null, divisor: 1, videoArgs: ['-c:v', 'prores_ks', '-profile:v', '0'], audioArgs: ['-c:a', 'copy'], probeCodec: 'prores', probeProfile: 'Proxy', audio: 'copy' },
-  { name: 'proxy_prores_lt', codec: 'prores_lt', container: 'mov', resolution: 'same', scale: null, divisor: 1, videoArgs: ['-c:v', 'prores_ks', '-profile:v', '1'], audioArgs: ['-c:a', 'copy'], probeCodec: 'prores', probeProfile: 'LT', audio: 'copy' },
-  { name: 'proxy_dnxhr_lb', codec: 'dnxhr', container: 'mxf', resolution: 'same', scale: null, divisor: 1, videoArgs: ['-c:v', 'dnxhd', '-profile:v', 'dnxhr_lb'], audioArgs: ['-c:a', 'pcm_s16le'], probeCodec: 'dnxhd', probeProfile: 'DNXHR LB', audio: 'pcm_s16le' },
+  { name: 'proxy_h264_low', codec: 'h264', container: 'mp4', resolution: 'half', scale: 'scale=trunc(iw/4)*2:trunc(ih/4)*2', divisor: 2, videoArgs: H264, audioArgs: AAC, probeCodec: 'h264', probeProfile: 'High', probePixFmt: 'yuv420p', audio: 'aac' },
+  { name: 'proxy_h264_quarter', codec: 'h264', container: 'mp4', resolution: 'quarter', scale: 'scale=trunc(iw/8)*2:trunc(ih/8)*2', divisor: 4, videoArgs: H264, audioArgs: AAC, probeCodec: 'h264', probeProfile: 'High', probePixFmt: 'yuv420p', audio: 'aac' },
+  { name: 'proxy_prores_proxy', codec: 'prores_proxy', container: 'mov', resolution: 'same', scale: null, divisor: 1, videoArgs: ['-c:v', 'prores_ks', '-profile:v', '0', '-pix_fmt', 'yuv422p10le'], audioArgs: PRORES_AUDIO, probeCodec: 'prores', probeProfile: 'Proxy', probePixFmt: 'yuv422p10le', audio: 'copy' },
+  { name: 'proxy_prores_lt', codec: 'prores_lt', container: 'mov', resolution: 'same', scale: null, divisor: 1, videoArgs: ['-c:v', 'prores_ks', '-profile:v', '1', '-pix_fmt', 'yuv422p10le'], audioArgs: PRORES_AUDIO, probeCodec: 'prores', probeProfile: 'LT', probePixFmt: 'yuv422p10le', audio: 'copy' },
+  { name: 'proxy_dnxhr_lb', codec: 'dnxhr', container: 'mxf', resolution: 'same', scale: null, divisor: 1, videoArgs: ['-c:v', 'dnxhd', '-profile:v', 'dnxhr_lb', '-pix_fmt', 'yuv422p'], audioArgs: ['-c:a', 'pcm_s16le', '-ar', '48000'], probeCodec: 'dnxhd', probeProfile: 'DNXHR LB', probePixFmt: 'yuv422p', audio: 'pcm_s16le' },
 ];
+
+/** A source dimension after the profile's scale filter: `trunc(n/(2·divisor))·2`, or n unscaled. */
+export function scaledSize(n: number, divisor: ProfileRow['divisor']): number {
+  return divisor === 1 ? n : Math.trunc(n / (2 * divisor)) * 2;
+}
+
+/** The exact fraction FFmpeg gets for an NTSC rate; any other rate is written as the number. */
+const NTSC_RATES: ReadonlyMap<number, string> = new Map([
+  [23.976, '24000/1001'],
+  [29.97, '30000/1001'],
+  [47.952, '48000/1001'],
+  [59.94, '60000/1001'],
+]);
+
+export function ffmpegRateOf(fps: number): string {
+  return NTSC_RATES.get(fps) ?? String(fps);
+}
 
 export function profileRow(name: string): ProfileRow {
   const row = PROFILES.find((p) => p.name === name);
@@ -58,14 +86,14 @@ export function profileRow(name: string): ProfileRow {
   return row;
 }
 
-/** The argv contract section 7 prescribes, built independently of src/engine. */
-export function contractArgv(ffmpeg: string, profile: ProfileRow, source: string, output: string, fps: number | null): string[] {
+/** The runner's argv (contract section 7's order, the args of `PROFILES`), built independently of src/engine. */
+export function runnerArgv(ffmpeg: string, profile: ProfileRow, source: string, output: string, fps: number | null): string[] {
   return [
     ffmpeg, '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file', '-format_whitelist', DEMUXER_WHITELIST,
     '-i', `file:${source}`,
     ...(profile.scale === null ? [] : ['-vf', profile.scale]),
     ...profile.videoArgs, ...profile.audioArgs,
-    ...(fps === null ? [] : ['-r', String(fps)]),
+    ...(fps === null ? [] : ['-r', ffmpegRateOf(fps)]),
     '-f', profile.container, `${output}.partial`,
   ];
 }
@@ -97,7 +125,8 @@ export async function ffmpeg(args: readonly string[]): Promise<void> {
 export interface SourceOptions {
   readonly generator: 'testsrc' | 'testsrc2';
   readonly size: `${number}x${number}`;
-  readonly video: 'h264' | 'ffv1' | 'mpeg2video';
+  /** `png` is RGB (rgb24), for the tests that every profile pins its own pixel format. */
+  readonly video: 'h264' | 'ffv1' | 'mpeg2video' | 'png';
   /** Stereo 440 Hz sine, or no audio stream at all. */
   readonly audio: { readonly codec: 'aac' | 'pcm_s16le' | 'libopus'; readonly rate: 44100 | 48000 } | null;
   readonly seconds?: number;
@@ -108,6 +137,7 @@ const VIDEO_ENCODERS: Record<SourceOptions['video'], string[]> = {
   h264: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
   ffv1: ['-c:v', 'ffv1', '-pix_fmt', 'yuv420p'],
   mpeg2video: ['-c:v', 'mpeg2video', '-pix_fmt', 'yuv420p'],
+  png: ['-c:v', 'png', '-pix_fmt', 'rgb24'],
 };
 
 /** A short clip from FFmpeg's own generators, 25 fps; the container follows the file's extension. */
@@ -171,6 +201,7 @@ const ProbeSchema = Type.Object({
       codec_type: Type.String(),
       codec_name: Type.Optional(Type.String()),
       profile: Type.Optional(Type.String()),
+      pix_fmt: Type.Optional(Type.String()),
       width: Type.Optional(Type.Number()),
       height: Type.Optional(Type.Number()),
       r_frame_rate: Type.String(),
@@ -191,7 +222,7 @@ export type ProbedStream = Probe['streams'][number];
 export async function probe(path: string): Promise<Probe> {
   const { stdout } = await execa(FFPROBE, [
     '-v', 'error', '-of', 'json',
-    '-show_entries', 'stream=codec_type,codec_name,profile,width,height,r_frame_rate,avg_frame_rate,channels,sample_rate:format=format_name:format_tags=major_brand',
+    '-show_entries', 'stream=codec_type,codec_name,profile,pix_fmt,width,height,r_frame_rate,avg_frame_rate,channels,sample_rate:format=format_name:format_tags=major_brand',
     path,
   ]);
   const value: unknown = JSON.parse(stdout);

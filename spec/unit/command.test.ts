@@ -1,3 +1,12 @@
+// These tests pin the runner's argv literally. It follows the order of contract section 7 but differs from
+// the contract's profile table in these ways, each a finding of the real-FFmpeg suite (spec/ffmpeg):
+// - half/quarter scale to even sizes, `scale=trunc(iw/4)*2:trunc(ih/4)*2` / `trunc(iw/8)*2:trunc(ih/8)*2`:
+//   libx264 in 4:2:0 refuses odd sizes, which `iw/2:ih/2` gives for 330x250.
+// - every profile pins `-pix_fmt` (yuv420p H.264, yuv422p10le ProRes, yuv422p DNxHR LB): otherwise an RGB
+//   or 4:4:4 source gives a High 4:4:4 H.264 proxy, a 4:4:4 ProRes, or a DNxHR LB encoder that will not start.
+// - DNxHR LB audio is `-c:a pcm_s16le -ar 48000`: FFmpeg's MXF muxer only carries 48 kHz.
+// - `-r` writes 23.976, 29.97, 59.94, … as N000/1001: `-r 29.97` is 2997/100, not NTSC, and MXF refuses it.
+
 import { describe, it, expect } from 'vitest';
 import { DEMUXER_WHITELIST, buildFfmpegArgv, formatNumber } from '../../src/engine/command.ts';
 import { findProfile, type FfmpegProfile } from '../../src/engine/profiles.ts';
@@ -14,7 +23,7 @@ function ffmpegProfile(name: string): FfmpegProfile {
 const argv = (profile: string, fps: number | null = null, source = '/media/in.mov', partialOutput = '/out/o.ext.partial'): string[] =>
   buildFfmpegArgv({ ffmpeg: '/usr/bin/ffmpeg', profile: ffmpegProfile(profile), source, partialOutput, fps });
 
-describe('FFmpeg argv (contract section 7)', () => {
+describe("FFmpeg argv (contract section 7's order; the runner's profile args)", () => {
   it('uses the contract demuxer whitelist', () => {
     expect(DEMUXER_WHITELIST).toBe(WL);
   });
@@ -25,8 +34,8 @@ describe('FFmpeg argv (contract section 7)', () => {
         '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
         '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
         '-i', 'file:/media/in.mov',
-        '-vf', 'scale=iw/2:ih/2',
-        '-c:v', 'libx264', '-crf', '23', '-preset', 'medium',
+        '-vf', 'scale=trunc(iw/4)*2:trunc(ih/4)*2',
+        '-c:v', 'libx264', '-crf', '23', '-preset', 'medium', '-pix_fmt', 'yuv420p',
         '-c:a', 'aac', '-b:a', '192k',
         '-f', 'mp4', '/out/in_proxy.mp4.partial',
       ]);
@@ -37,8 +46,8 @@ describe('FFmpeg argv (contract section 7)', () => {
         '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
         '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
         '-i', 'file:/media/in.mov',
-        '-vf', 'scale=iw/4:ih/4',
-        '-c:v', 'libx264', '-crf', '23', '-preset', 'medium',
+        '-vf', 'scale=trunc(iw/8)*2:trunc(ih/8)*2',
+        '-c:v', 'libx264', '-crf', '23', '-preset', 'medium', '-pix_fmt', 'yuv420p',
         '-c:a', 'aac', '-b:a', '192k',
         '-f', 'mp4', '/out/in_proxy.mp4.partial',
       ]);
@@ -49,7 +58,7 @@ describe('FFmpeg argv (contract section 7)', () => {
         '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
         '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
         '-i', 'file:/media/in.mxf',
-        '-c:v', 'prores_ks', '-profile:v', '0',
+        '-c:v', 'prores_ks', '-profile:v', '0', '-pix_fmt', 'yuv422p10le',
         '-c:a', 'copy',
         '-f', 'mov', '/out/in_proxy.mov.partial',
       ]);
@@ -60,7 +69,7 @@ describe('FFmpeg argv (contract section 7)', () => {
         '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
         '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
         '-i', 'file:/media/in.mkv',
-        '-c:v', 'prores_ks', '-profile:v', '1',
+        '-c:v', 'prores_ks', '-profile:v', '1', '-pix_fmt', 'yuv422p10le',
         '-c:a', 'copy',
         '-f', 'mov', '/out/in_proxy.mov.partial',
       ]);
@@ -71,8 +80,8 @@ describe('FFmpeg argv (contract section 7)', () => {
         '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
         '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
         '-i', 'file:/media/in.mp4',
-        '-c:v', 'dnxhd', '-profile:v', 'dnxhr_lb',
-        '-c:a', 'pcm_s16le',
+        '-c:v', 'dnxhd', '-profile:v', 'dnxhr_lb', '-pix_fmt', 'yuv422p',
+        '-c:a', 'pcm_s16le', '-ar', '48000',
         '-f', 'mxf', '/out/in_proxy.mxf.partial',
       ]);
     });
@@ -84,35 +93,35 @@ describe('FFmpeg argv (contract section 7)', () => {
         '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
         '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
         '-i', 'file:/media/in.mov',
-        '-vf', 'scale=iw/2:ih/2',
-        '-c:v', 'libx264', '-crf', '23', '-preset', 'medium',
+        '-vf', 'scale=trunc(iw/4)*2:trunc(ih/4)*2',
+        '-c:v', 'libx264', '-crf', '23', '-preset', 'medium', '-pix_fmt', 'yuv420p',
         '-c:a', 'aac', '-b:a', '192k',
         '-r', '25',
         '-f', 'mp4', '/out/in_proxy.mp4.partial',
       ]);
     });
 
-    it('proxy_h264_quarter at 23.976', () => {
+    it('proxy_h264_quarter at 23.976 (as 24000/1001)', () => {
       expect(argv('proxy_h264_quarter', 23.976, '/media/in.mov', '/out/in_proxy.mp4.partial')).toEqual([
         '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
         '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
         '-i', 'file:/media/in.mov',
-        '-vf', 'scale=iw/4:ih/4',
-        '-c:v', 'libx264', '-crf', '23', '-preset', 'medium',
+        '-vf', 'scale=trunc(iw/8)*2:trunc(ih/8)*2',
+        '-c:v', 'libx264', '-crf', '23', '-preset', 'medium', '-pix_fmt', 'yuv420p',
         '-c:a', 'aac', '-b:a', '192k',
-        '-r', '23.976',
+        '-r', '24000/1001',
         '-f', 'mp4', '/out/in_proxy.mp4.partial',
       ]);
     });
 
-    it('proxy_prores_proxy at 29.97', () => {
+    it('proxy_prores_proxy at 29.97 (as 30000/1001)', () => {
       expect(argv('proxy_prores_proxy', 29.97, '/media/in.mov', '/out/in_proxy.mov.partial')).toEqual([
         '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
         '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
         '-i', 'file:/media/in.mov',
-        '-c:v', 'prores_ks', '-profile:v', '0',
+        '-c:v', 'prores_ks', '-profile:v', '0', '-pix_fmt', 'yuv422p10le',
         '-c:a', 'copy',
-        '-r', '29.97',
+        '-r', '30000/1001',
         '-f', 'mov', '/out/in_proxy.mov.partial',
       ]);
     });
@@ -122,7 +131,7 @@ describe('FFmpeg argv (contract section 7)', () => {
         '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
         '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
         '-i', 'file:/media/in.mov',
-        '-c:v', 'prores_ks', '-profile:v', '1',
+        '-c:v', 'prores_ks', '-profile:v', '1', '-pix_fmt', 'yuv422p10le',
         '-c:a', 'copy',
         '-r', '50',
         '-f', 'mov', '/out/in_proxy.mov.partial',
@@ -134,12 +143,36 @@ describe('FFmpeg argv (contract section 7)', () => {
         '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
         '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
         '-i', 'file:/media/in.mov',
-        '-c:v', 'dnxhd', '-profile:v', 'dnxhr_lb',
-        '-c:a', 'pcm_s16le',
+        '-c:v', 'dnxhd', '-profile:v', 'dnxhr_lb', '-pix_fmt', 'yuv422p',
+        '-c:a', 'pcm_s16le', '-ar', '48000',
         '-r', '24',
         '-f', 'mxf', '/out/in_proxy.mxf.partial',
       ]);
     });
+  });
+
+  it('proxy_dnxhr_lb at 29.97 (as 30000/1001, which MXF carries)', () => {
+    expect(argv('proxy_dnxhr_lb', 29.97, '/media/in.mov', '/out/in_proxy.mxf.partial')).toEqual([
+      '/usr/bin/ffmpeg', '-hide_banner', '-nostdin', '-n', '-protocol_whitelist', 'file',
+      '-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts',
+      '-i', 'file:/media/in.mov',
+      '-c:v', 'dnxhd', '-profile:v', 'dnxhr_lb', '-pix_fmt', 'yuv422p',
+      '-c:a', 'pcm_s16le', '-ar', '48000',
+      '-r', '30000/1001',
+      '-f', 'mxf', '/out/in_proxy.mxf.partial',
+    ]);
+  });
+
+  it.each([
+    [59.94, '60000/1001'],
+    [47.952, '48000/1001'],
+    [119.88, '120000/1001'],
+    [30, '30'],
+    [12.5, '12.5'],
+    [29.9, '29.9'],
+    [29.98, '29.98'],
+  ])('-r for fps %s is %j, just before -f', (fps, rate) => {
+    expect(argv('proxy_prores_lt', fps).slice(-5)).toEqual(['-r', rate, '-f', 'mov', '/out/o.ext.partial']);
   });
 
   it('uses the given ffmpeg path as argv[0]', () => {
@@ -167,7 +200,7 @@ describe('FFmpeg argv (contract section 7)', () => {
       expect(a.filter((arg) => arg === source)).toEqual(source === '-i' ? ['-i'] : []);
       expect(a.filter((arg) => arg === `file:${source}`)).toHaveLength(1);
       // Nothing was split or added: the same length as for an ordinary path.
-      expect(a).toHaveLength(25);
+      expect(a).toHaveLength(27);
     });
 
     it('a source literally named "-i" stays a single argument and -i appears exactly once', () => {

@@ -213,6 +213,50 @@ describe('selectProfile', () => {
     });
   });
 
+  // Not in contract section 7: MXF carries only broadcast rates, so an explicit rate it cannot carry makes a
+  // proxy_dnxhr_lb job PARTIAL before FFmpeg instead of a failed encode.
+  describe('explicit fps and MXF', () => {
+    const DNXHR: Partial<JobSpec> = { proxy_profile: 'proxy_dnxhr_lb', codec: 'dnxhr', container: 'mxf', resolution: 'same' };
+    const MXF_RATES = '(MXF frame rates: 23.976, 24, 25, 29.97, 30, 47.952, 48, 50, 59.94, 60, 72, 75, 90, 96, 100, 119.88, 120)';
+
+    it.each([
+      [12, '12'],
+      [15, '15'],
+      [29.9, '29.9'],
+      [12.5, '12.5'],
+    ])('proxy_dnxhr_lb refuses fps_explicit %s', (fps, shown) => {
+      expect(reasonOf(spec({ ...DNXHR, fps_mode: 'explicit', fps_explicit: fps }))).toBe(
+        `${PP}Profile 'proxy_dnxhr_lb' writes MXF, and MXF cannot carry ${shown} frames per second ${MXF_RATES}.`,
+      );
+    });
+
+    it('says so in exactly this sentence', () => {
+      expect(reasonOf(spec({ ...DNXHR, fps_mode: 'explicit', fps_explicit: 12 }))).toBe(
+        "Proxy profile validation failed: Profile 'proxy_dnxhr_lb' writes MXF, and MXF cannot carry 12 frames per second " +
+          '(MXF frame rates: 23.976, 24, 25, 29.97, 30, 47.952, 48, 50, 59.94, 60, 72, 75, 90, 96, 100, 119.88, 120).',
+      );
+    });
+
+    it.each([29.97, 23.976, 59.94, 24, 25, 30, 50, 60])('proxy_dnxhr_lb accepts fps_explicit %s', (fps) => {
+      expect(profileOf(spec({ ...DNXHR, fps_mode: 'explicit', fps_explicit: fps }))).toBe('proxy_dnxhr_lb');
+    });
+
+    it('ignores fps_explicit unless fps_mode is explicit', () => {
+      expect(profileOf(spec({ ...DNXHR, fps_mode: 'same-as-source', fps_explicit: 12 }))).toBe('proxy_dnxhr_lb');
+      expect(profileOf(spec({ ...DNXHR, fps_explicit: 12 }))).toBe('proxy_dnxhr_lb');
+    });
+
+    it('reports a consistency mismatch before the rate', () => {
+      expect(reasonOf(spec({ ...DNXHR, container: 'mov', fps_mode: 'explicit', fps_explicit: 12 }))).toBe(
+        `${PP}Profile 'proxy_dnxhr_lb' produces dnxhr in mxf at same resolution, but the JobSpec asks for dnxhr in mov at same.`,
+      );
+    });
+
+    it.each(MATCHING.filter(([name]) => name !== 'proxy_dnxhr_lb'))('%s (not MXF) accepts fps_explicit 12', (name, fields) => {
+      expect(profileOf(spec({ proxy_profile: name, ...fields, fps_mode: 'explicit', fps_explicit: 12 }))).toBe(name);
+    });
+  });
+
   describe('h265 ≡ hevc', () => {
     it('the real h264 profiles accept neither h265 nor hevc', () => {
       expect(reasonOf(spec({ codec: 'hevc' }))).toBe(

@@ -60,5 +60,6 @@ export function normaliseFile(path: string, bytes: Uint8Array, ctx: NormaliseCon
 
 /** Files the runner keeps for itself and that no other implementation is expected to mirror. */
 export function isPrivateRunnerFile(relativePath: string): boolean {
-  return /^watch\/\.runner\.lock(\.tmp)?$/.test(relativePath);
+  // The lock, the private temp file it is written through, and a stale lock being moved aside.
+  return /^watch\/\.runner\.lock(\.\d+\.tmp|\.stale\.\d+)?$/.test(relativePath);
 }

@@ -4,6 +4,7 @@
 
 import type { FfmpegProfile } from './profiles.ts';
 import { scaleFilter } from './profiles.ts';
+import { ffmpegRate } from './frame-rate.ts';
 
 export const DEMUXER_WHITELIST = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mxf,avi,mpeg,mpegts';
 
@@ -18,9 +19,7 @@ export interface CommandInput {
   readonly fps: number | null;
 }
 
-export function formatNumber(value: number): string {
-  return Object.is(value, -0) ? '-0' : String(value);
-}
+export { formatNumber } from './frame-rate.ts';
 
 export function buildFfmpegArgv(input: CommandInput): string[] {
   const { profile } = input;
@@ -39,7 +38,7 @@ export function buildFfmpegArgv(input: CommandInput): string[] {
     ...(filter === null ? [] : ['-vf', filter]),
     ...profile.videoArgs,
     ...profile.audioArgs,
-    ...(input.fps === null ? [] : ['-r', formatNumber(input.fps)]),
+    ...(input.fps === null ? [] : ['-r', ffmpegRate(input.fps)]),
     '-f',
     profile.muxer,
     input.partialOutput,

@@ -26,15 +26,18 @@ export interface ResolveProfile {
 
 export type Profile = FfmpegProfile | ResolveProfile;
 
-const H264_VIDEO = ['-c:v', 'libx264', '-crf', '23', '-preset', 'medium'] as const;
+// Every profile pins its pixel format. Without it FFmpeg keeps the source's: an RGB or 4:4:4 source then
+// gives an H.264 "High 4:4:4 Predictive" proxy most players cannot decode, a ProRes "Proxy" in 4:4:4,
+// and a DNxHR LB encoder that refuses to start ("pixel format is incompatible with DNxHD profile").
+const H264_VIDEO = ['-c:v', 'libx264', '-crf', '23', '-preset', 'medium', '-pix_fmt', 'yuv420p'] as const;
 const AAC_AUDIO = ['-c:a', 'aac', '-b:a', '192k'] as const;
 
 const FFMPEG_PROFILES: readonly FfmpegProfile[] = [
   { name: 'proxy_h264_low', engine: 'ffmpeg', codec: 'h264', container: 'mp4', muxer: 'mp4', scale: 'half', videoArgs: H264_VIDEO, audioArgs: AAC_AUDIO },
   { name: 'proxy_h264_quarter', engine: 'ffmpeg', codec: 'h264', container: 'mp4', muxer: 'mp4', scale: 'quarter', videoArgs: H264_VIDEO, audioArgs: AAC_AUDIO },
-  { name: 'proxy_prores_proxy', engine: 'ffmpeg', codec: 'prores_proxy', container: 'mov', muxer: 'mov', scale: 'same', videoArgs: ['-c:v', 'prores_ks', '-profile:v', '0'], audioArgs: ['-c:a', 'copy'] },
-  { name: 'proxy_prores_lt', engine: 'ffmpeg', codec: 'prores_lt', container: 'mov', muxer: 'mov', scale: 'same', videoArgs: ['-c:v', 'prores_ks', '-profile:v', '1'], audioArgs: ['-c:a', 'copy'] },
-  { name: 'proxy_dnxhr_lb', engine: 'ffmpeg', codec: 'dnxhr', container: 'mxf', muxer: 'mxf', scale: 'same', videoArgs: ['-c:v', 'dnxhd', '-profile:v', 'dnxhr_lb'], audioArgs: ['-c:a', 'pcm_s16le'] },
+  { name: 'proxy_prores_proxy', engine: 'ffmpeg', codec: 'prores_proxy', container: 'mov', muxer: 'mov', scale: 'same', videoArgs: ['-c:v', 'prores_ks', '-profile:v', '0', '-pix_fmt', 'yuv422p10le'], audioArgs: ['-c:a', 'copy'] },
+  { name: 'proxy_prores_lt', engine: 'ffmpeg', codec: 'prores_lt', container: 'mov', muxer: 'mov', scale: 'same', videoArgs: ['-c:v', 'prores_ks', '-profile:v', '1', '-pix_fmt', 'yuv422p10le'], audioArgs: ['-c:a', 'copy'] },
+  { name: 'proxy_dnxhr_lb', engine: 'ffmpeg', codec: 'dnxhr', container: 'mxf', muxer: 'mxf', scale: 'same', videoArgs: ['-c:v', 'dnxhd', '-profile:v', 'dnxhr_lb', '-pix_fmt', 'yuv422p'], audioArgs: ['-c:a', 'pcm_s16le', '-ar', '48000'] },
 ];
 
 const RESOLVE_PROFILES: readonly ResolveProfile[] = [
@@ -56,9 +59,12 @@ export function findProfile(name: string): Profile | undefined {
   return PROFILES.get(name);
 }
 
-/** The `-vf` filter for a scale, or null when the picture keeps its size. */
+/**
+ * The `-vf` filter for a scale, or null when the picture keeps its size. Dimensions are rounded down to
+ * even numbers: 4:2:0 H.264 cannot encode an odd width or height (720x486 NTSC halves to 360x243).
+ */
 export function scaleFilter(scale: Scale): string | null {
-  if (scale === 'half') return 'scale=iw/2:ih/2';
-  if (scale === 'quarter') return 'scale=iw/4:ih/4';
+  if (scale === 'half') return 'scale=trunc(iw/4)*2:trunc(ih/4)*2';
+  if (scale === 'quarter') return 'scale=trunc(iw/8)*2:trunc(ih/8)*2';
   return null;
 }

@@ -5,6 +5,7 @@ import type { JobSpec } from '../jobspec/schema.ts';
 import { normalizedCodec, normalizedContainer, normalizedResolution } from '../jobspec/parse.ts';
 import type { FfmpegProfile } from './profiles.ts';
 import { findProfile, PROFILE_NAMES } from './profiles.ts';
+import { mxfRateProblem } from './frame-rate.ts';
 
 export type ProfileSelection = { ok: true; profile: FfmpegProfile } | { ok: false; reason: string };
 
@@ -44,6 +45,11 @@ export function selectProfile(spec: JobSpec): ProfileSelection {
         `${PROFILE_PREFIX}Profile '${name}' produces ${profile.codec} in ${profile.container} at ${profile.scale} resolution, ` +
         `but the JobSpec asks for ${spec.codec} in ${spec.container} at ${spec.resolution}.`,
     };
+  }
+  // MXF carries only broadcast rates; refusing here makes the job PARTIAL before FFmpeg, not a failed encode.
+  if (profile.container === 'mxf' && spec.fps_mode === 'explicit' && typeof spec.fps_explicit === 'number') {
+    const problem = mxfRateProblem(spec.fps_explicit);
+    if (problem !== null) return { ok: false, reason: `${PROFILE_PREFIX}Profile '${name}' writes MXF, and ${problem}.` };
   }
   return { ok: true, profile };
 }

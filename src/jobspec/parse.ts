@@ -74,7 +74,7 @@ function contractViolation(object: JsonObject): string | null {
   for (const key of KNOWN_FIELDS) {
     const field = object[key];
     if (field === undefined || checkFieldType(key, field)) continue;
-    return `Invalid type for field '${key}': expected ${describeFieldType(key)}, got ${describeWrongType(field)}`;
+    return `Invalid type for field '${key}': expected ${describeFieldType(key)}, got ${describeWrongType(key, field)}`;
   }
 
   // From here the types are known to be right, so the object can be read as a JobSpec.
@@ -102,9 +102,12 @@ function contractViolation(object: JsonObject): string | null {
   return null;
 }
 
-/** `array containing <t>` names the first offending element, which is what the user has to fix. */
-function describeWrongType(value: JsonValue): string {
-  if (Array.isArray(value)) {
+/**
+ * For `sources` (an array of strings), `array containing <t>` names the first offending element, which is
+ * what the user has to fix; any other field that got an array just got the wrong type: `array`.
+ */
+function describeWrongType(key: string, value: JsonValue): string {
+  if (key === 'sources' && Array.isArray(value)) {
     const bad = value.find((item) => typeof item !== 'string');
     if (bad !== undefined) return `array containing ${jsonTypeName(bad)}`;
   }
