@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `default` (unit, scenario goldens on memfs, CLI end-to-end with a stand-in ffmpeg) runs
+// Four projects: `default` (unit, scenario goldens on memfs, CLI end-to-end with a stand-in ffmpeg) runs
 // with `npm test`; `conformance` (our CLI through the conformance runner on every portable scenario, and
 // the proof that it catches divergence: minutes, because every run starts a process) runs with
-// `npm run test:conformance`; `ffmpeg` (the real-FFmpeg suite) runs with `npm run test:ffmpeg`.
+// `npm run test:conformance`; `crash` (crash points, power cuts and errnos at every operation, and the
+// real-filesystem suite) runs with `npm run test:crash`; `ffmpeg` (the real-FFmpeg suite) runs with
+// `npm run test:ffmpeg`.
 
 const CONFORMANCE_RUNS = ['spec/conformance/self.test.ts', 'spec/conformance/divergence.test.ts'];
 
@@ -25,6 +27,20 @@ export default defineConfig({
           env: { TZ: 'UTC' },
           // The two files start hundreds of runner processes each; side by side they would only compete.
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'crash',
+          // Fault injection on memfs (crash exploration, errno matrix, fast-check properties) and the
+          // real-filesystem suite for what memfs cannot show: tens of thousands of runs, so seconds per file.
+          include: ['spec/crash/**/*.test.ts', 'spec/realfs/**/*.test.ts'],
+          env: { TZ: 'UTC' },
+          // Two files at once even on two cores (vitest's default is one fewer than the cores): the memfs
+          // exploration is CPU-bound, the real-filesystem suite mostly waits for the processes it starts.
+          maxWorkers: 2,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
         },
       },
       {

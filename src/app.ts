@@ -3,58 +3,97 @@
 
 import { resolve } from 'node:path';
 import type { Deps } from './ports.ts';
-import { fsErrorCode } from './ports.ts';
+import { DISK_TROUBLE_CODES, fsErrorCode } from './ports.ts';
 import { parseCommandLine, USAGE } from './options.ts';
 import type { RunnerOptions } from './options.ts';
 import { formatTimestamp } from './result.ts';
 import { VERSION } from './version.ts';
 import type { Layout } from './runner/layout.ts';
 import { layoutOf, STATE_FOLDERS } from './runner/layout.ts';
+import type { LockAttempt } from './runner/lock.ts';
 import { acquireLock } from './runner/lock.ts';
 import { runLoop } from './runner/loop.ts';
 import { recoverInterrupted } from './runner/recover.ts';
 
 export const EXIT = { ok: 0, jobFailed: 1, usage: 2, busy: 3, internal: 70 } as const;
 
-/** Creates missing state folders and checks the layout; returns a one-line problem or null. */
-async function prepareFolder(deps: Deps, layout: Layout): Promise<string | null> {
+interface StartupProblem {
+  readonly exit: number;
+  readonly message: string;
+}
+
+/** A folder that is missing, of the wrong kind or not ours to write is configuration (2); a failing disk is not (70). */
+function startupProblem(message: string, code?: string): StartupProblem {
+  const exit = code !== undefined && DISK_TROUBLE_CODES.has(code) ? EXIT.internal : EXIT.usage;
+  return { exit, message: code === undefined ? message : `${message} (${code})` };
+}
+
+/** Creates missing state folders and checks the layout; returns the problem or null. */
+async function prepareFolder(deps: Deps, layout: Layout): Promise<StartupProblem | null> {
   try {
-    if ((await deps.fs.stat(layout.root)).kind !== 'directory') return `Watch folder is not a directory: ${layout.root}`;
+    if ((await deps.fs.stat(layout.root)).kind !== 'directory') return startupProblem(`Watch folder is not a directory: ${layout.root}`);
   } catch (error) {
-    return `Watch folder does not exist: ${layout.root} (${fsErrorCode(error)})`;
+    const code = fsErrorCode(error);
+    return startupProblem(code === 'ENOENT' ? `Watch folder does not exist: ${layout.root}` : `Cannot check the watch folder ${layout.root}`, code);
   }
   const devices = new Set<number>();
+  const folders = new Set<string>();
   for (const name of STATE_FOLDERS) {
     const path = layout[name];
     try {
       await deps.fs.mkdir(path);
     } catch (error) {
       const code = fsErrorCode(error);
-      if (code !== 'EEXIST') return `Cannot create ${path} (${code})`;
+      if (code !== 'EEXIST') return startupProblem(`Cannot create ${path}`, code);
     }
     let stat;
     try {
       stat = await deps.fs.stat(path);
     } catch (error) {
-      return `${path} is not a directory (${fsErrorCode(error)})`; // e.g. a dangling symlink
+      const code = fsErrorCode(error);
+      return startupProblem(DISK_TROUBLE_CODES.has(code) ? `Cannot check ${path}` : `${path} is not a directory`, code); // e.g. a dangling symlink
     }
-    if (stat.kind !== 'directory') return `${path} exists but is not a directory`;
+    if (stat.kind !== 'directory') return startupProblem(`${path} exists but is not a directory`);
     devices.add(stat.dev);
+    folders.add(`${stat.dev}:${stat.ino}`);
   }
   // Atomic renames and links only work within one filesystem.
-  if (devices.size > 1) return `The folders pending/, running/, completed/ and failed/ of ${layout.root} must be on one filesystem`;
+  if (devices.size > 1) return startupProblem(`The folders pending/, running/, completed/ and failed/ of ${layout.root} must be on one filesystem`);
+  // Two names for one folder (pending/ a symlink to completed/, say) would re-run filed jobs forever.
+  if (folders.size < STATE_FOLDERS.length) return startupProblem(`The folders pending/, running/, completed/ and failed/ of ${layout.root} must be four different folders`);
+  // A new folder's own entry is durable only once its parent is fsynced: without this, a power cut could
+  // take running/ or completed/ away with the JobSpecs already durably filed inside them. Every start does
+  // it, not only the one that created a folder: that one may have died before its fsync.
+  try {
+    await deps.fs.fsyncDir(layout.root);
+  } catch (error) {
+    return startupProblem(`Cannot make the folders of ${layout.root} durable`, fsErrorCode(error));
+  }
   return null;
+}
+
+/** The lock, or the exit code after saying why not. */
+async function takeLock(deps: Deps, layout: Layout, workerStartedAt: string): Promise<LockAttempt | StartupProblem> {
+  try {
+    return await acquireLock(deps, layout, workerStartedAt);
+  } catch (error) {
+    return startupProblem(`Cannot take the lock ${layout.lock}`, fsErrorCode(error));
+  }
 }
 
 async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSignal): Promise<number> {
   const layout = layoutOf(resolve(deps.cwd, options.folder));
   const problem = await prepareFolder(deps, layout);
   if (problem !== null) {
-    deps.log.error(`error: ${problem}`);
-    return EXIT.usage;
+    deps.log.error(`error: ${problem.message}`);
+    return problem.exit;
   }
   const workerStartedAt = formatTimestamp(deps.clock.now());
-  const attempt = await acquireLock(deps, layout, workerStartedAt);
+  const attempt = await takeLock(deps, layout, workerStartedAt);
+  if ('exit' in attempt) {
+    deps.log.error(`error: ${attempt.message}`);
+    return attempt.exit;
+  }
   if (!attempt.ok) {
     deps.log.error(`error: ${attempt.message}`);
     return attempt.kind === 'busy' ? EXIT.busy : EXIT.usage;
@@ -72,7 +111,8 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     // A failing disk (EIO, ENOSPC, …): stop claiming at once. Whatever is in running/ stays there and is
     // filed as interrupted by the next start, so pending/ is never drained into failed/.
     const code = fsErrorCode(error);
-    deps.log.error(`error: stopping because a filesystem operation failed (${code}): ${error instanceof Error ? error.message : ''}`);
+    const message = error instanceof Error ? error.message : '';
+    deps.log.error(`error: stopping because a filesystem operation failed (${code}): ${message}; nothing more is claimed, and a job left in running/ is recovered at the next start`);
     return EXIT.internal;
   } finally {
     await lock.release().catch((error: unknown) => deps.log.error(`error: cannot remove ${layout.lock} (${fsErrorCode(error)})`));

@@ -142,6 +142,14 @@ export function isFsError(error: unknown): error is FsError {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && !(error instanceof RunnerKilled);
 }
 
+/**
+ * Codes that say the disk or the runner itself is in trouble (I/O error, no space, no file descriptors or
+ * memory), never that a JobSpec or a path in it is wrong. The core lets them propagate wherever it could
+ * otherwise blame a job: the runner stops (exit 70) instead of filing a good JobSpec as failed or going on
+ * to claim jobs it cannot file (reliability section 4: pending/ is never drained into failed/).
+ */
+export const DISK_TROUBLE_CODES: ReadonlySet<string> = new Set(['EIO', 'ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'ENOMEM']);
+
 /** The errno code of an fs error; anything else (a bug, or RunnerKilled) is rethrown untouched. */
 export function fsErrorCode(error: unknown): string {
   if (isFsError(error)) return error.code;

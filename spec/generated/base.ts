@@ -6,7 +6,7 @@
 import type { LoadedScenario } from '../../src/conformance/fixtures.ts';
 import type { MediaDescriptor } from '../../src/conformance/media.ts';
 import type { Scenario, Step } from '../../src/conformance/scenario.ts';
-import { isRunStep, isSpecialShaped, TAGS } from '../../src/conformance/scenario.ts';
+import { faultFieldsOf, isRunStep, isSpecialShaped, TAGS } from '../../src/conformance/scenario.ts';
 
 export type Tag = (typeof TAGS)[number];
 export type JobSpecDraft = Record<string, unknown>;
@@ -85,7 +85,7 @@ function hasOwnJobId(entry: unknown): boolean {
  */
 export function isPortable(scenario: Omit<Scenario, 'tags'>, tags: readonly Tag[]): boolean {
   if (tags.includes('timing') || tags.includes('crash') || tags.includes('signals') || tags.includes('fs-fault')) return false;
-  if (scenario.steps.some((step) => !isRunStep(step) || step.crash_at_fs_op !== undefined || step.stop_after_seconds !== undefined)) return false;
+  if (scenario.steps.some((step) => !isRunStep(step) || faultFieldsOf(step).length > 0 || step.stop_after_seconds !== undefined)) return false;
   return Object.entries(scenario.tree).every(([path, entry]) => {
     const isJobSpec = /^watch\/(pending|running)\/[^/]*\.json$/.test(path);
     return !isJobSpec || !JSON.stringify(entry).includes('{ROOT}') || hasOwnJobId(entry);

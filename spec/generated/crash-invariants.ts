@@ -1,10 +1,21 @@
-// The promise of reliability.md section 3, checked on the outcome of a crash scenario: whatever instant
-// the runner died at, the JobSpecs it was given are never lost (the killed tree still holds each one
-// somewhere), and after the clean restart each is filed exactly once in completed/ or failed/, byte for
-// byte, beside exactly one result whose final_status agrees with the folder; nothing is left in
-// running/ or pending/, no temp file is visible, and files that were settled before are untouched.
+// The promise of reliability.md section 3, checked on the runs of a scenario whatever happened during them
+// (a crash, a power cut, a failing disk). One checker for every fault test: the generated crash family,
+// the crash exploration and the errno matrix (spec/crash/).
+//   After every run, even one that was killed: no JobSpec that was handed to the runner is lost (each is
+//   still somewhere in pending/, running/, completed/ or failed/, byte for byte), none is filed twice or
+//   filed while still pending, no result is published without its JobSpec, no file that existed before
+//   was changed or removed outside pending/ and running/, and nothing was written outside the watch folder
+//   and the JobSpecs' output directories.
+//   After a run that ended with an exit code: each JobSpec is in exactly one place, and in running/ only
+//   when the runner stopped on an error (exit 70: the job it was filing, possibly already committed, stays
+//   for the next start) or refused to start (exit 2 or 3: what a dead runner left there stays); each filed
+//   JobSpec has its result beside it (after exit 70 a committed job may have only its result temp file,
+//   which the next start publishes), which parses, agrees with the folder and gives a reason when the job
+//   did not complete; no temp file is visible after a clean exit.
+//   Whenever a result exists, even after a power cut: its completed clips' outputs exist, of its size.
+//   The last run must end with an exit code, and with `settledAtEnd` leave nothing in pending/ or running/.
 
-import type { Golden } from '../../src/conformance/golden.ts';
+import type { Golden, RunOutcome } from '../../src/conformance/golden.ts';
 import { firstDifference } from '../../src/conformance/golden.ts';
 import type { Tree } from '../../src/conformance/normalize.ts';
 import { normaliseFile } from '../../src/conformance/normalize.ts';
@@ -14,6 +25,10 @@ import { materialise } from '../../src/conformance/tree.ts';
 const JOBSPEC = /^watch\/(pending|running|completed|failed)\/([^/]*)\.json$/;
 const RESULT = /^watch\/(completed|failed)\/([^/]*)\.result\.json$/;
 const placeholders = { root: '{ROOT}', livePid: 0, host: '' };
+/** The exit code of a runner that stopped on an error it could not handle (a failing disk). */
+const ERROR_EXIT = 70;
+/** Exit codes of a runner that refused to start (usage or configuration, folder busy): it moved nothing. */
+const REFUSED_EXITS = new Set<unknown>([2, 3]);
 
 /** Folder and stem of a JobSpec path (not a result file), or null. */
 function jobSpecAt(path: string): { folder: string; stem: string } | null {
@@ -22,72 +37,156 @@ function jobSpecAt(path: string): { folder: string; stem: string } | null {
   return { folder: match[1] ?? '', stem: match[2] ?? '' };
 }
 
-/** The text of every JobSpec handed to the runner (in pending/ or running/), with `{ROOT}` kept. */
-function submittedJobSpecs(scenario: Scenario): string[] {
-  return Object.entries(scenario.tree)
-    .filter(([path]) => jobSpecAt(path) !== null && /^watch\/(pending|running)\//.test(path))
-    .map(([, entry]) => {
-      const made = materialise(entry, placeholders);
-      return made.kind === 'file' ? new TextDecoder().decode(made.bytes) : '';
-    });
+interface Baseline {
+  /** The text of every JobSpec handed to the runner (in pending/ or running/), with `{ROOT}` kept. */
+  readonly submitted: readonly string[];
+  /** Files (and symlinks) the input tree had outside pending/ and running/: path → normalised content. */
+  readonly before: ReadonlyMap<string, unknown>;
+  /** Where the runner may write: the watch folder and each JobSpec's output directory, as tree paths. */
+  readonly writable: readonly string[];
 }
 
-/** Settled files the input tree already had: path → their normalised content. */
-function settledBefore(scenario: Scenario): Map<string, unknown> {
+function baselineOf(scenario: Scenario): Baseline {
+  const submitted: string[] = [];
   const before = new Map<string, unknown>();
+  const writable = ['watch'];
+  const inFlight = (path: string): boolean => /^watch\/(pending|running)\//.test(path);
   for (const [path, entry] of Object.entries(scenario.tree)) {
-    const made = materialise(entry, placeholders);
-    if (/^watch\/(completed|failed)\//.test(path) && made.kind === 'file') before.set(path, normaliseFile(path, made.bytes, { root: '{ROOT}' }));
+    let made = materialise(entry, placeholders);
+    if (made.kind === 'hardlink') {
+      // A second name of a JobSpec in flight is the same JobSpec; of anything else, a copy of its content.
+      if (inFlight(made.to)) continue;
+      made = materialise(scenario.tree[made.to], placeholders);
+    }
+    if (inFlight(path) && jobSpecAt(path) !== null) {
+      const text = made.kind === 'file' ? new TextDecoder().decode(made.bytes) : '';
+      submitted.push(text);
+      const outputDirectory = outputDirectoryOf(text);
+      if (outputDirectory !== null) writable.push(outputDirectory);
+    }
+    if (!inFlight(path) && made.kind === 'file') before.set(path, normaliseFile(path, made.bytes, { root: '{ROOT}' }));
+    if (!inFlight(path) && made.kind === 'symlink') before.set(path, { $symlink: made.target });
   }
-  return before;
+  return { submitted, before, writable };
 }
 
-function countOf(values: readonly unknown[], value: unknown): number {
+/** The output directory a JobSpec text names, as a path relative to the scenario root, or null. */
+function outputDirectoryOf(text: string): string | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    const dir = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['output_directory'] : undefined;
+    if (typeof dir !== 'string') return null;
+    if (dir.startsWith('{ROOT}/')) return dir.slice('{ROOT}/'.length).replace(/\/+$/, '');
+    return dir.startsWith('/') ? null : dir.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+function count(values: readonly string[], value: string): number {
   return values.filter((v) => v === value).length;
 }
 
-export function crashInvariantProblems(scenario: Scenario, golden: Golden): string[] {
+function short(text: string): string {
+  return JSON.stringify(text.slice(0, 60));
+}
+
+/** Problems with one run's tree; `exit` is the run's outcome ("killed" for a crash or power cut). */
+function runProblems(base: Baseline, tree: Tree, exit: RunOutcome['exit'], last: boolean, settledAtEnd: boolean): string[] {
   const problems: string[] = [];
-  const submitted = submittedJobSpecs(scenario);
-  const before = settledBefore(scenario);
-  const killed = golden.runs[0];
-  const restarted = golden.runs[golden.runs.length - 1];
-  if (killed === undefined || restarted === undefined || golden.runs.length < 2) return ['expected a killed run and a restart'];
-  if (killed.exit !== 'killed') problems.push(`the first run was not killed (exit ${killed.exit})`);
-  if (restarted.exit === 'killed') problems.push('the restart was killed');
-
-  const jobSpecTexts = (tree: Tree, folders: RegExp): unknown[] =>
-    Object.entries(tree)
-      .filter(([path]) => jobSpecAt(path) !== null && folders.test(jobSpecAt(path)?.folder ?? '') && !before.has(path))
-      .map(([, content]) => content);
-  const anywhere = jobSpecTexts(killed.tree, /^(pending|running|completed|failed)$/);
-  for (const text of submitted) {
-    if (!anywhere.includes(text)) problems.push(`after the crash a JobSpec is nowhere: ${JSON.stringify(text.slice(0, 80))}`);
+  const ended = exit !== 'killed';
+  const stopped = exit === ERROR_EXIT;
+  const refused = REFUSED_EXITS.has(exit);
+  const texts = { pending: [] as string[], running: [] as string[], filed: [] as string[] };
+  for (const [path, content] of Object.entries(tree)) {
+    const at = jobSpecAt(path);
+    if (at === null || base.before.has(path)) continue;
+    const text = typeof content === 'string' ? content : JSON.stringify(content);
+    if (at.folder === 'pending') texts.pending.push(text);
+    else if (at.folder === 'running') texts.running.push(text);
+    else texts.filed.push(text);
+  }
+  for (const text of new Set(base.submitted)) {
+    const [n, p, r, f] = [count(base.submitted, text), count(texts.pending, text), count(texts.running, text), count(texts.filed, text)];
+    if (p + r + f < n) problems.push(`lost: a JobSpec is nowhere ${short(text)}`);
+    if (p + f > n) problems.push(`duplicated: a JobSpec is ${f} times filed and ${p} times pending ${short(text)}`);
+    if (ended && r > 0 && !stopped && !refused) problems.push(`left in running/ after exit ${exit}: ${short(text)}`);
+    if (ended && !stopped && p + r + f !== n) problems.push(`a JobSpec is in ${p + r + f} places after exit ${exit}: ${short(text)}`);
+    if (last && settledAtEnd && (p > 0 || r > 0)) problems.push(`not filed after the last run: ${short(text)}`);
+  }
+  for (const text of new Set([...texts.pending, ...texts.running, ...texts.filed])) {
+    if (!base.submitted.includes(text)) problems.push(`a JobSpec nobody submitted: ${short(text)}`);
   }
 
-  const filed = jobSpecTexts(restarted.tree, /^(completed|failed)$/);
-  for (const text of submitted) {
-    const n = countOf(filed, text);
-    if (n !== 1) problems.push(`after the restart a JobSpec is filed ${n} times: ${JSON.stringify(text.slice(0, 80))}`);
-  }
-  if (filed.length !== submitted.length) problems.push(`${filed.length} JobSpecs filed for ${submitted.length} submitted`);
-
-  for (const path of Object.keys(restarted.tree)) {
-    if (/^watch\/(pending|running)\/./.test(path)) problems.push(`left behind: ${path}`);
-    if (path.endsWith('.tmp')) problems.push(`temp file visible: ${path}`);
-    const jobSpec = jobSpecAt(path);
-    if (jobSpec !== null && jobSpec.folder !== 'pending' && jobSpec.folder !== 'running') {
-      const result = restarted.tree[`watch/${jobSpec.folder}/${jobSpec.stem}.result.json`];
-      const status = result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as Record<string, unknown>)['final_status'] : undefined;
-      const agrees = jobSpec.folder === 'completed' ? status === 'COMPLETED' : status === 'FAILED' || status === 'PARTIAL';
-      if (!agrees) problems.push(`${path}: no result beside it whose final_status fits ${jobSpec.folder}/ (got ${String(status)})`);
+  for (const path of Object.keys(tree)) {
+    const at = jobSpecAt(path);
+    if (at !== null && (at.folder === 'completed' || at.folder === 'failed') && !base.before.has(path)) {
+      problems.push(...resultProblems(tree, at.folder, at.stem, ended, stopped));
     }
     const result = RESULT.exec(path);
-    if (result !== null && !(`watch/${result[1]}/${result[2]}.json` in restarted.tree)) problems.push(`result without its JobSpec: ${path}`);
+    if (result !== null && !(`watch/${result[1]}/${result[2]}.json` in tree)) problems.push(`result without its JobSpec: ${path}`);
+    if (ended && !stopped && path.endsWith('.tmp')) problems.push(`temp file visible after exit ${exit}: ${path}`);
+    if (!base.before.has(path) && !base.writable.some((dir) => path === dir || path.startsWith(`${dir}/`))) {
+      problems.push(`written outside the watch folder and the output directories: ${path}`);
+    }
   }
-  for (const [path, content] of before) {
-    const diff = path in restarted.tree ? firstDifference(content, restarted.tree[path]) : '(missing)';
-    if (diff !== null) problems.push(`settled before, changed or removed: ${path} ${diff}`);
+  for (const [path, content] of base.before) {
+    const diff = path in tree ? firstDifference(content, tree[path]) : '(missing)';
+    if (diff !== null) problems.push(`existed before, changed or removed: ${path} ${diff}`);
   }
   return problems;
+}
+
+function resultProblems(tree: Tree, folder: string, stem: string, ended: boolean, stopped: boolean): string[] {
+  const path = `watch/${folder}/${stem}.result.json`;
+  if (!(path in tree)) {
+    // Killed, or stopped on an error, between the commit and the publish: the temp file holds the result.
+    if (!ended || (stopped && `watch/${folder}/.${stem}.result.json.tmp` in tree)) return [];
+    return [`watch/${folder}/${stem}.json: no result beside it`];
+  }
+  const result = record(tree[path]);
+  if (result === null) return [`${path}: does not parse as a result object`];
+  const status = result['final_status'];
+  const agrees = folder === 'completed' ? status === 'COMPLETED' : status === 'FAILED' || status === 'PARTIAL';
+  if (!agrees) return [`${path}: final_status ${String(status)} does not fit ${folder}/`];
+  const reason = record(result['_metadata'])?.['failure_reason'];
+  if (status !== 'COMPLETED' && (typeof reason !== 'string' || reason.trim() === '')) return [`${path}: ${String(status)} without a failure_reason`];
+  return outputProblems(tree, path, result);
+}
+
+/** A clip the result calls completed has its output, of the size the result gives (a power cut included). */
+function outputProblems(tree: Tree, path: string, result: Record<string, unknown>): string[] {
+  const clips = Array.isArray(result['clips']) ? result['clips'] : [];
+  return clips.flatMap((clip: unknown) => {
+    const c = record(clip);
+    const output = c?.['resolved_output_path'];
+    if (c === null || c['status'] !== 'COMPLETED' || typeof output !== 'string' || !output.startsWith('{ROOT}/')) return [];
+    const content = tree[output.slice('{ROOT}/'.length)];
+    const size = typeof content === 'string' ? Buffer.byteLength(content) : record(content)?.['$bytes'];
+    return size === c['output_size_bytes'] && size !== 0 ? [] : [`${path}: completed clip's output ${output} is ${size === undefined ? 'missing' : `${String(size)} bytes`}, not ${String(c['output_size_bytes'])}`];
+  });
+}
+
+/** Every problem with `runs` of `scenario` (empty when the promise held). */
+export function invariantProblems(scenario: Scenario, runs: readonly RunOutcome[], options: { settledAtEnd: boolean }): string[] {
+  const base = baselineOf(scenario);
+  const problems: string[] = [];
+  const last = runs[runs.length - 1];
+  if (last === undefined) return ['no run'];
+  if (last.exit === 'killed') problems.push('the last run was killed');
+  runs.forEach((run, i) => {
+    for (const problem of runProblems(base, run.tree, run.exit, i === runs.length - 1, options.settledAtEnd)) problems.push(`run ${i + 1}: ${problem}`);
+  });
+  return problems;
+}
+
+/** For a crash scenario: the first run was killed, and the clean restart after it settled everything. */
+export function crashInvariantProblems(scenario: Scenario, golden: Golden): string[] {
+  if (golden.runs.length < 2) return ['expected a killed run and a restart'];
+  const killed = golden.runs[0]?.exit === 'killed' ? [] : [`the first run was not killed (exit ${golden.runs[0]?.exit})`];
+  return [...killed, ...invariantProblems(scenario, golden.runs, { settledAtEnd: true })];
 }

@@ -13,7 +13,7 @@ import { MEMORY_ROOT, runScenarioInMemory } from '../../src/harness/memory-run.t
 import type { Tag } from './base.ts';
 import { baseJobSpec, defaultTree, generated, JOBSPEC_PATH, media, mediaPath, withFields } from './base.ts';
 
-interface Workload {
+export interface Workload {
   readonly name: string;
   readonly what: string;
   readonly tree: Record<string, unknown>;
@@ -28,7 +28,8 @@ function threeClips(): Record<string, unknown> {
   return tree;
 }
 
-const WORKLOADS: readonly Workload[] = [
+/** The workloads of the family; the crash exploration and the errno matrix (spec/crash/) reuse them. */
+export const WORKLOADS: readonly Workload[] = [
   { name: 'single-clip', what: 'a single-clip job that completes', tree: defaultTree(baseJobSpec()), tags: [] },
   { name: 'three-clips', what: 'a three-clip job that completes', tree: threeClips(), tags: ['multi-clip'] },
   {

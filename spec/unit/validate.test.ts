@@ -80,13 +80,19 @@ describe('validateJobSpec: sources first', () => {
       '/media/loop': { code: 'ELOOP' },
       '/media/notdir/x': { code: 'ENOTDIR' },
       '/media/denied': { code: 'EACCES' },
-      '/media/io': { code: 'EIO' },
+      '/media/odd': { code: 'EOVERFLOW' },
     };
-    const sources = ['/media/a.mov', 'gone.mov', '/media/dir', '/media/fifo', '/media/loop', '/media/notdir/x', '/media/denied', '/media/io'];
+    const sources = ['/media/a.mov', 'gone.mov', '/media/dir', '/media/fifo', '/media/loop', '/media/notdir/x', '/media/denied', '/media/odd'];
     expect(await reasonFor({ sources, naming_template: '{index}' }, entries)).toBe(
       'Missing source files: gone.mov, /media/dir (not a file), /media/fifo (not a file), /media/loop, ' +
-        '/media/notdir/x, /media/denied (EACCES), /media/io (EIO)',
+        '/media/notdir/x, /media/denied (EACCES), /media/odd (EOVERFLOW)',
     );
+  });
+
+  // A failing disk is the runner's trouble, not the JobSpec's: the runner stops instead of blaming the job.
+  it.each(['EIO', 'ENOSPC', 'EMFILE'])('%s on a source or the output directory propagates', async (code) => {
+    await expect(validate({}, { ...WORLD, '/media/a.mov': { code } })).rejects.toMatchObject({ code });
+    await expect(validate({}, { '/media/a.mov': 'file', '/out': { code } })).rejects.toMatchObject({ code });
   });
 
   it.each(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EINVAL', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE'])(

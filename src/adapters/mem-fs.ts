@@ -17,6 +17,13 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   ENOTDIR: 'not a directory',
   ENOTEMPTY: 'directory not empty',
   EINVAL: 'invalid argument',
+  // Raised only by the fault injector (src/harness/fault-fs.ts): memfs itself never fails this way.
+  ENOENT: 'no such file or directory',
+  ENOSPC: 'no space left on device',
+  EIO: 'i/o error',
+  EACCES: 'permission denied',
+  EMFILE: 'too many open files',
+  EXDEV: 'cross-device link not permitted',
 };
 
 export function fsError(code: string, syscall: string, ...paths: string[]): FsError {

@@ -56,9 +56,24 @@ function isAlive(pid: number): boolean {
   if (!isValidPid(pid)) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return errorCode(error) === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A zombie (state Z, or X while being reaped) has exited but still answers signal 0 until its parent
+ * reaps it: an orphaned FFmpeg that already finished must not be "terminated" with a 5 s wait, and a
+ * dead runner must not look like it still holds the lock.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false; // no /proc (not Linux) or gone meanwhile: signal 0 decided
   }
 }
 

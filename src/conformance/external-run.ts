@@ -4,6 +4,7 @@
 
 import type { Tree } from './normalize.ts';
 import type { Scenario, Step } from './scenario.ts';
+import { faultFieldsOf } from './scenario.ts';
 import { snapshotDirectory } from './snapshot.ts';
 import type { Placeholders } from './tree.ts';
 import { substitute } from './tree.ts';
@@ -48,7 +49,8 @@ export interface ExternalScenarioRun {
 /** Why a step cannot be acted out through a command line, or null. */
 export function unsupportedStep(step: Step): string | null {
   if ('stop_after_seconds' in step && step.stop_after_seconds !== undefined) return 'stop_after_seconds needs the in-memory clock';
-  if ('crash_at_fs_op' in step && step.crash_at_fs_op !== undefined) return 'crash_at_fs_op needs the in-memory filesystem';
+  const fault = 'run' in step ? faultFieldsOf(step)[0] : undefined;
+  if (fault !== undefined) return `${fault} needs the in-memory filesystem`;
   return null;
 }
 

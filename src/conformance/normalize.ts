@@ -14,10 +14,13 @@ const UTC_STAMP = /_\d{8}T\d{6}Z/g;
 
 export interface NormaliseContext {
   readonly root: string;
+  /** Keep destination suffixes as they are (fault tests that must tell two stamped copies apart). */
+  readonly keepStamps?: boolean;
 }
 
 export function normaliseString(text: string, ctx: NormaliseContext): string {
-  return text.replaceAll(ctx.root, '{ROOT}').replace(UTC_STAMP, '_<UTCSTAMP>');
+  const rooted = text.replaceAll(ctx.root, '{ROOT}');
+  return ctx.keepStamps === true ? rooted : rooted.replace(UTC_STAMP, '_<UTCSTAMP>');
 }
 
 /** Normalises a parsed result file. */

@@ -3,6 +3,7 @@
 // `scenarioProblems` reports these for every portable fixture, so the tag cannot silently lie.
 
 import type { Scenario } from './scenario.ts';
+import { faultFieldsOf } from './scenario.ts';
 
 /** JobSpec names as the runner sees them (contract section 3): `*.json` but not `*.result.json`. */
 const isJobSpecPath = (path: string): boolean => path.endsWith('.json') && !path.endsWith('.result.json');
@@ -46,8 +47,8 @@ export function portabilityProblems(scenario: Scenario): string[] {
     if ('stop_after_seconds' in step && step.stop_after_seconds !== undefined) {
       problems.push(`step ${i}: stop_after_seconds needs the in-memory clock, so the scenario cannot be portable`);
     }
-    if ('crash_at_fs_op' in step && step.crash_at_fs_op !== undefined) {
-      problems.push(`step ${i}: crash_at_fs_op needs the in-memory filesystem, so the scenario cannot be portable`);
+    for (const field of 'run' in step ? faultFieldsOf(step) : []) {
+      problems.push(`step ${i}: ${field} needs the in-memory filesystem, so the scenario cannot be portable`);
     }
   }
   return problems;

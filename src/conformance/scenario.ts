@@ -24,6 +24,27 @@ export const SpecialEntrySchema = Type.Union([
   Type.Object({ $size: Type.Integer({ minimum: 0 }) }, { additionalProperties: false, description: 'A file of this many zero bytes' }),
 ]);
 
+/** The errnos a `fail_fs_op` step can inject (reliability section 4). */
+export const FS_FAULT_CODES = ['ENOSPC', 'EIO', 'EACCES', 'EPERM', 'EMFILE', 'ENOENT', 'EEXIST', 'EXDEV'] as const;
+export type FsFaultCode = (typeof FS_FAULT_CODES)[number];
+
+export const FsFailureSchema = Type.Object(
+  {
+    at: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'The operation that fails, counted like crash_at_fs_op (with `op`: the at-th such operation); default 1' }),
+    ),
+    op: Type.Optional(
+      Type.String({ description: 'Only operations named so count: the method and its first path relative to the root, e.g. "link watch/running/a.json"' }),
+    ),
+    code: Type.Enum(FS_FAULT_CODES),
+    persistent: Type.Optional(Type.Boolean({ description: 'Every later operation fails too (default: only this one)' })),
+    only: Type.Optional(
+      Type.Literal('writes', { description: 'Only operations that need new space fail (exclusive writes, mkdir): a full disk' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const StepSchema = Type.Union([
   Type.Object(
     {
@@ -33,6 +54,10 @@ export const StepSchema = Type.Union([
       crash_at_fs_op: Type.Optional(
         Type.Integer({ minimum: 1, description: 'The runner dies just before its k-th filesystem operation in this run (outcome "killed")' }),
       ),
+      power_cut_at_fs_op: Type.Optional(
+        Type.Integer({ minimum: 1, description: 'As crash_at_fs_op, and every change not yet made durable by an fsync is lost' }),
+      ),
+      fail_fs_op: Type.Optional(FsFailureSchema),
     },
     { additionalProperties: false },
   ),
@@ -73,10 +98,18 @@ export function scenarioProblems(value: unknown): string[] {
     if (isRunStep(step) && !step.run.includes('--once') && step.stop_after_seconds === undefined) {
       problems.push(`step ${i}: a continuous run needs stop_after_seconds`);
     }
+    if (isRunStep(step) && faultFieldsOf(step).length > 1) {
+      problems.push(`step ${i}: at most one of crash_at_fs_op, power_cut_at_fs_op and fail_fs_op`);
+    }
   }
   if (value.description.includes('\n')) problems.push('description must be one line');
   problems.push(...portabilityProblems(value));
   return problems;
+}
+
+/** The filesystem fault fields a run step sets (at most one is allowed). */
+export function faultFieldsOf(step: RunStep): string[] {
+  return (['crash_at_fs_op', 'power_cut_at_fs_op', 'fail_fs_op'] as const).filter((field) => step[field] !== undefined);
 }
 
 /** True for an object with a single key that starts with `$` (the special-entry shape). */

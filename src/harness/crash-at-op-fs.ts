@@ -1,7 +1,7 @@
 // Counting wrappers over the runner's Fs for crash-point scenarios (reliability section 4). Every call
 // of the Fs port, and of a ReadHandle it returned, is one operation, numbered from 1 in call order.
-// `recordFsOps` lists a run's operations (to enumerate its crash points); `crashAtFsOp` kills the runner
-// just before operation k happens, through the mortal fs, so nothing runs on the disk after that instant.
+// `recordFsOps` lists a run's operations (to enumerate its crash points); fault-fs.ts builds the crash,
+// power-cut and errno injection of scenario steps on `observeFsOps`.
 
 import type { Fs, ReadHandle } from '../ports.ts';
 
@@ -11,31 +11,35 @@ export interface FsOp {
   readonly paths: readonly string[];
 }
 
-/** Wraps `inner` so that `before(op, n)` sees the n-th operation (1-based) before it reaches `inner`. */
-export function observeFsOps(inner: Fs, before: (op: FsOp, n: number) => void): Fs {
+/**
+ * Wraps `inner` so that `before(op, n)` sees the n-th operation (1-based) before it reaches `inner`. When
+ * `before` throws (or returns a promise that rejects), the operation fails with that error and `inner`
+ * never sees it; `before` may also act on the disk first (the fault injector's partial writes).
+ */
+export function observeFsOps(inner: Fs, before: (op: FsOp, n: number) => void | Promise<void>): Fs {
   let count = 0;
-  const note = (name: string, ...paths: string[]): void => {
+  const note = async (name: string, ...paths: string[]): Promise<void> => {
     count += 1;
-    before({ name, paths }, count);
+    await before({ name, paths }, count);
   };
   const wrapHandle = (handle: ReadHandle, path: string): ReadHandle => ({
-    stat: async () => (note('fstat', path), handle.stat()),
-    read: async (max) => (note('read', path), handle.read(max)),
-    close: async () => (note('close', path), handle.close()),
+    stat: async () => (await note('fstat', path), handle.stat()),
+    read: async (max) => (await note('read', path), handle.read(max)),
+    close: async () => (await note('close', path), handle.close()),
   });
   return {
-    readdir: async (p) => (note('readdir', p), inner.readdir(p)),
-    lstat: async (p) => (note('lstat', p), inner.lstat(p)),
-    stat: async (p) => (note('stat', p), inner.stat(p)),
-    openNoFollow: async (p) => (note('open', p), wrapHandle(await inner.openNoFollow(p), p)),
-    readFile: async (p) => (note('readFile', p), inner.readFile(p)),
-    writeFileExclusive: async (p, d) => (note('writeFileExclusive', p), inner.writeFileExclusive(p, d)),
-    rename: async (a, b) => (note('rename', a, b), inner.rename(a, b)),
-    link: async (a, b) => (note('link', a, b), inner.link(a, b)),
-    unlink: async (p) => (note('unlink', p), inner.unlink(p)),
-    mkdir: async (p) => (note('mkdir', p), inner.mkdir(p)),
-    fsyncFile: async (p) => (note('fsyncFile', p), inner.fsyncFile(p)),
-    fsyncDir: async (p) => (note('fsyncDir', p), inner.fsyncDir(p)),
+    readdir: async (p) => (await note('readdir', p), inner.readdir(p)),
+    lstat: async (p) => (await note('lstat', p), inner.lstat(p)),
+    stat: async (p) => (await note('stat', p), inner.stat(p)),
+    openNoFollow: async (p) => (await note('open', p), wrapHandle(await inner.openNoFollow(p), p)),
+    readFile: async (p) => (await note('readFile', p), inner.readFile(p)),
+    writeFileExclusive: async (p, d) => (await note('writeFileExclusive', p), inner.writeFileExclusive(p, d)),
+    rename: async (a, b) => (await note('rename', a, b), inner.rename(a, b)),
+    link: async (a, b) => (await note('link', a, b), inner.link(a, b)),
+    unlink: async (p) => (await note('unlink', p), inner.unlink(p)),
+    mkdir: async (p) => (await note('mkdir', p), inner.mkdir(p)),
+    fsyncFile: async (p) => (await note('fsyncFile', p), inner.fsyncFile(p)),
+    fsyncDir: async (p) => (await note('fsyncDir', p), inner.fsyncDir(p)),
   };
 }
 
@@ -45,9 +49,3 @@ export function recordFsOps(inner: Fs): { readonly fs: Fs; readonly ops: readonl
   return { fs: observeFsOps(inner, (op) => void ops.push(op)), ops };
 }
 
-/** `inner`, except that operation `k` calls `kill` (which throws RunnerKilled) instead of happening. */
-export function crashAtFsOp(inner: Fs, k: number, kill: (why: string) => never): Fs {
-  return observeFsOps(inner, (op, n) => {
-    if (n === k) kill(`crash before filesystem operation ${k} (${op.name} ${op.paths.join(' -> ')})`);
-  });
-}

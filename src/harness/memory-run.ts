@@ -1,6 +1,8 @@
 // Runs a scenario in memory: the tree is materialised in memfs, every `run` step calls the runner
 // exactly as src/cli.ts does (runApp) with the fake clock, host and transcoder, and the normalised
-// tree after each run is recorded. The result is what golden files hold.
+// tree after each run is recorded. The result is what golden files hold. A run step's fault (a crash, a
+// power cut or an errno at the k-th fs operation) is injected by fault-fs.ts; a power cut then rebuilds
+// the volume from the durability shadow (durability.ts), which is kept whenever a step cuts the power.
 
 import { dirname, join } from 'node:path';
 import { Volume } from 'memfs';
@@ -20,7 +22,10 @@ import { createFakeClock } from './fake-clock.ts';
 import { createFakeHost, FAKE_HOST } from './fake-host.ts';
 import { createFakeTranscoder } from './fake-transcoder.ts';
 import { createMortalFs } from './mortal-fs.ts';
-import { crashAtFsOp } from './crash-at-op-fs.ts';
+import type { DurabilityShadow } from './durability.ts';
+import { createDurabilityShadow, trackDurability } from './durability.ts';
+import { describeVolume } from './state-key.ts';
+import { faultOfStep, injectFsFault } from './fault-fs.ts';
 
 export const MEMORY_ROOT = '/scenario';
 export const FAKE_FFMPEG_PATH = '/usr/bin/ffmpeg';
@@ -43,19 +48,20 @@ function writeEntries(vol: Vol, entries: Record<string, unknown>, clock: FakeClo
 }
 
 /** The normalised tree under the root: files, symlinks and empty directories, in code-unit order. */
-export function snapshotVolume(vol: Vol, root = MEMORY_ROOT): Tree {
+export function snapshotVolume(vol: Vol, root = MEMORY_ROOT, keepStamps = false): Tree {
+  const ctx = { root, keepStamps };
   const tree: Tree = {};
   const walk = (dir: string, relative: string): void => {
     const names = (vol.readdirSync(dir) as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (names.length === 0 && relative !== '') tree[normaliseString(relative, { root })] = { $dir: true };
+    if (names.length === 0 && relative !== '') tree[normaliseString(relative, ctx)] = { $dir: true };
     for (const name of names) {
       const path = join(dir, name);
       const rel = relative === '' ? name : `${relative}/${name}`;
-      const key = normaliseString(rel, { root });
+      const key = normaliseString(rel, ctx);
       const stat = vol.lstatSync(path);
       if (stat.isDirectory()) walk(path, rel);
-      else if (stat.isSymbolicLink()) tree[key] = { $symlink: normaliseString(String(vol.readlinkSync(path)), { root }) };
-      else if (!isPrivateRunnerFile(rel)) tree[key] = normaliseFile(rel, new Uint8Array(vol.readFileSync(path) as Buffer), { root });
+      else if (stat.isSymbolicLink()) tree[key] = { $symlink: normaliseString(String(vol.readlinkSync(path)), ctx) };
+      else if (!isPrivateRunnerFile(rel)) tree[key] = normaliseFile(rel, new Uint8Array(vol.readFileSync(path) as Buffer), ctx);
     }
   };
   walk(root, '');
@@ -68,17 +74,47 @@ export interface MemoryRunOptions {
   /** Wraps the runner's filesystem (fault injection); the identity by default. */
   readonly wrapFs?: (fs: Fs) => Fs;
   readonly log?: Log;
+  /** Keep `_<UTC stamp>` suffixes in snapshots, so two stamped copies of one JobSpec stay two paths. */
+  readonly exactNames?: boolean;
+  /** Track what is durable even when no step cuts the power (so state keys tell durable states apart). */
+  readonly trackDurability?: boolean;
+  /** Told after every run step what the harness saw of it (fault exploration uses this). */
+  readonly onRun?: (report: RunReport) => void;
 }
 
-async function runStep(vol: Vol, clock: FakeClock, step: RunStep, ffmpegInstalled: boolean, options: MemoryRunOptions): Promise<RunOutcome> {
+export interface RunReport {
+  /** The position of the run among the scenario's run steps, from 0. */
+  readonly run: number;
+  /** Filesystem operations the runner attempted (a faulted one included). */
+  readonly fsOps: number;
+  /** Whether the run got as far as the operation its fault step names. */
+  readonly faultReached: boolean;
+  /** The first operation a `fail_fs_op` made fail, or null. */
+  readonly firstFailure: number | null;
+  /**
+   * A canonical text of the whole volume and, when durability is tracked, of what is durable. It reads the
+   * volume when called: call it from onRun, before later steps change it.
+   */
+  stateKey(): string;
+}
+
+interface ScenarioDisk {
+  readonly vol: Vol;
+  readonly clock: FakeClock;
+  /** Present when the scenario cuts the power somewhere (or durability is asked for): fsyncs tracked from the start. */
+  readonly shadow: DurabilityShadow | null;
+}
+
+async function runStep(disk: ScenarioDisk, step: RunStep, ffmpegInstalled: boolean, options: MemoryRunOptions): Promise<RunOutcome & { report: Omit<RunReport, 'run'> }> {
+  const { vol, clock, shadow } = disk;
   const raw = createMemFs(vol);
-  const mortal = createMortalFs((options.wrapFs ?? ((fs) => fs))(raw));
-  // crash_at_fs_op counts only the runner's own operations: the fake FFmpeg uses `raw`.
-  const runnerFs = step.crash_at_fs_op === undefined ? mortal.fs : crashAtFsOp(mortal.fs, step.crash_at_fs_op, mortal.kill);
+  const mortal = createMortalFs((options.wrapFs ?? ((fs) => fs))(shadow === null ? raw : trackDurability(raw, shadow)));
+  // Faults count only the runner's own operations: the fake FFmpeg uses `raw`.
+  const injection = injectFsFault(mortal.fs, faultOfStep(step, MEMORY_ROOT), mortal.kill);
   const stopper = new AbortController();
   if (step.stop_after_seconds !== undefined) clock.abortAt(clock.now() + step.stop_after_seconds * 1000, stopper);
   const deps = {
-    fs: runnerFs,
+    fs: injection.fs,
     clock,
     transcoder: createFakeTranscoder({ fs: raw, clock, ffmpegPath: ffmpegInstalled ? FAKE_FFMPEG_PATH : null, killRunner: mortal.kill }),
     host: createFakeHost(),
@@ -94,7 +130,14 @@ async function runStep(vol: Vol, clock: FakeClock, step: RunStep, ffmpegInstalle
     exit = 'killed';
   }
   clock.cancelAbort();
-  return { exit, tree: snapshotVolume(vol) };
+  if (step.power_cut_at_fs_op !== undefined && injection.reached()) shadow?.powerCut();
+  const report = {
+    fsOps: injection.opCount(),
+    faultReached: injection.reached(),
+    firstFailure: injection.firstFailure(),
+    stateKey: () => `${describeVolume(vol)}\n--- durable\n${shadow?.describe() ?? ''}`,
+  };
+  return { exit, tree: snapshotVolume(vol, MEMORY_ROOT, options.exactNames ?? false), report };
 }
 
 export async function runScenarioInMemory(scenario: Scenario, options: MemoryRunOptions = {}): Promise<Golden> {
@@ -102,11 +145,21 @@ export async function runScenarioInMemory(scenario: Scenario, options: MemoryRun
   vol.mkdirSync(MEMORY_ROOT, { recursive: true });
   const clock = createFakeClock();
   writeEntries(vol, scenario.tree, clock);
+  const cutsPower = options.trackDurability === true || scenario.steps.some((step) => isRunStep(step) && step.power_cut_at_fs_op !== undefined);
+  const disk: ScenarioDisk = { vol, clock, shadow: cutsPower ? createDurabilityShadow(vol) : null };
+  disk.shadow?.syncEverything();
   const runs: RunOutcome[] = [];
   for (const step of scenario.steps) {
-    if (isRunStep(step)) runs.push(await runStep(vol, clock, step, scenario.ffmpeg_installed ?? true, options));
-    else if ('advance_clock_seconds' in step) clock.advance(step.advance_clock_seconds * 1000);
-    else writeEntries(vol, step.write, clock);
+    if (isRunStep(step)) {
+      const { report, ...outcome } = await runStep(disk, step, scenario.ffmpeg_installed ?? true, options);
+      options.onRun?.({ run: runs.length, ...report });
+      runs.push(outcome);
+    } else if ('advance_clock_seconds' in step) clock.advance(step.advance_clock_seconds * 1000);
+    else {
+      writeEntries(vol, step.write, clock);
+      // What a user drops is on disk: durable, without making anything else durable.
+      disk.shadow?.adopt(Object.keys(step.write).map((relative) => join(MEMORY_ROOT, relative)));
+    }
   }
   return { runs };
 }

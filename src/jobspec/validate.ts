@@ -1,8 +1,9 @@
 // Execution-time validation of a parsed JobSpec (contract section 6): first the sources must exist, then
 // checks 1–7 in order, first failure wins. The filesystem is reached only through the Fs port, and only
-// fs errors (those with a `code`) are handled: anything else, RunnerKilled included, propagates.
+// fs errors (those with a `code`) are handled: anything else, RunnerKilled included, propagates, and so do
+// the codes of a failing disk (DISK_TROUBLE_CODES), which say nothing about the JobSpec.
 import { resolve } from 'node:path';
-import { fsErrorCode, type Fs } from '../ports.ts';
+import { DISK_TROUBLE_CODES, fsErrorCode, type Fs } from '../ports.ts';
 import { normalizedCodec, normalizedContainer } from './parse.ts';
 import type { Codec, Container, JobSpec } from './schema.ts';
 import { KNOWN_TOKENS } from './schema.ts';
@@ -75,6 +76,7 @@ async function sourceProblem(fs: StatFs, written: string, absolute: string): Pro
     return stat.kind === 'file' ? null : `${written} (not a file)`;
   } catch (error) {
     const code = fsErrorCode(error);
+    if (DISK_TROUBLE_CODES.has(code)) throw error; // the runner's trouble, not a missing source
     return MISSING_CODES.has(code) ? written : `${written} (${code})`;
   }
 }
@@ -86,7 +88,7 @@ async function outputDirectoryProblem(fs: StatFs, written: string, absolute: str
     const stat = await fs.stat(absolute);
     return stat.kind === 'directory' ? null : `Output path is not a directory: ${written}`;
   } catch (error) {
-    fsErrorCode(error);
+    if (DISK_TROUBLE_CODES.has(fsErrorCode(error))) throw error; // the runner's trouble, not a missing folder
     return missing;
   }
 }

@@ -4,7 +4,7 @@
 
 import { dirname } from 'node:path';
 import type { Deps, TranscodeOutcome } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
+import { DISK_TROUBLE_CODES, fsErrorCode } from '../ports.ts';
 import { buildFfmpegArgv } from '../engine/command.ts';
 import type { ClipResult } from '../result.ts';
 import { durationSeconds, formatTimestamp } from '../result.ts';
@@ -62,7 +62,7 @@ async function publish(deps: Deps, clip: ClipPlan): Promise<string | null> {
   } catch (error) {
     const code = fsErrorCode(error);
     if (code === 'EEXIST') return `Output already exists: ${clip.output}`;
-    if (code === 'ENOSPC' || code === 'EIO' || code === 'EMFILE' || code === 'ENFILE') throw error;
+    if (DISK_TROUBLE_CODES.has(code)) throw error;
     return `Cannot publish the output ${clip.output} without risking an overwrite (${code})`;
   }
   await deps.fs.unlink(clip.partial);
@@ -88,12 +88,16 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
   }
   let reason = processFailure(outcome, ctx.stop.aborted, ctx.clipTimeoutMs);
   let published = false;
+  // The size verified before publishing is the published file's: the link is the same inode. Asking again
+  // afterwards could only contradict it (a transient error, a file removed under us) and turn a verified
+  // clip into a COMPLETED result that says its output does not exist.
+  let finalSize: number | null = null;
   if (reason === null) {
     const size = await sizeOfFile(deps, clip.partial);
     reason = size === null || size === 0 ? NO_OUTPUT : await publish(deps, clip);
     published = reason === null;
+    if (published) finalSize = size;
   }
-  const finalSize = published ? await sizeOfFile(deps, clip.output) : null;
   const completedMs = deps.clock.now();
   return {
     source_path: clip.sourcePath,

@@ -5,7 +5,7 @@
 
 import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
+import { DISK_TROUBLE_CODES, fsErrorCode } from '../ports.ts';
 import { parseJobSpec } from '../jobspec/parse.ts';
 import type { FinalStatus } from '../result.ts';
 import type { Execution, ExecutionContext } from './execute.ts';
@@ -41,6 +41,8 @@ async function claim(deps: Deps, layout: Layout, name: string): Promise<JobOutco
   } catch (error) {
     const code = fsErrorCode(error);
     if (code === 'ENOENT') return { kind: 'not-claimed', why: 'vanished', detail: 'taken by another process' };
+    // A failing disk stops claiming altogether, rather than trying (and logging) every other candidate.
+    if (DISK_TROUBLE_CODES.has(code)) throw error;
     return { kind: 'not-claimed', why: 'claim-failed', detail: `cannot move it to running/ (${code})` };
   }
   // Durable before anything depends on it: after a power cut the JobSpec must not reappear in pending/

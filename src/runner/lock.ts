@@ -6,7 +6,7 @@
 // update) into place, so nobody ever reads a half-written lock. A stale lock is moved aside, and the move
 // is checked to have taken the very lock judged stale, so two starting runners cannot both win.
 
-import type { Deps } from '../ports.ts';
+import type { Deps, FileStat } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
 import { parseStrictJson } from '../jobspec/json.ts';
 import type { Layout } from './layout.ts';
@@ -68,6 +68,15 @@ async function readRecord(deps: Deps, path: string): Promise<LockRecord | null> 
   }
 }
 
+async function lstatOrNull(deps: Deps, path: string): Promise<FileStat | null> {
+  try {
+    return await deps.fs.lstat(path);
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
 async function ignoreMissing(operation: Promise<void>): Promise<void> {
   await operation.catch((error: unknown) => {
     if (fsErrorCode(error) !== 'ENOENT') throw error;
@@ -104,13 +113,16 @@ async function terminateOrphan(deps: Deps, pid: number, startTime: string | null
 async function createLock(deps: Deps, layout: Layout, record: LockRecord): Promise<boolean> {
   const temp = tempOf(layout, deps.host.pid);
   await ignoreMissing(deps.fs.unlink(temp));
-  await deps.fs.writeFileExclusive(temp, encode(record));
   try {
-    await deps.fs.link(temp, layout.lock);
-    return true;
-  } catch (error) {
-    if (fsErrorCode(error) === 'EEXIST') return false;
-    throw error;
+    // Inside the try: a write that fails half-way (ENOSPC) leaves a temp file that must go too.
+    await deps.fs.writeFileExclusive(temp, encode(record));
+    try {
+      await deps.fs.link(temp, layout.lock);
+      return true;
+    } catch (error) {
+      if (fsErrorCode(error) === 'EEXIST') return false;
+      throw error;
+    }
   } finally {
     await ignoreMissing(deps.fs.unlink(temp));
   }
@@ -181,7 +193,13 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
     };
   }
 
-  const lockStat = await deps.fs.lstat(layout.lock);
+  let lockStat = await lstatOrNull(deps, layout.lock);
+  // Released between our attempt and this look (its holder just stopped): one more attempt decides.
+  if (lockStat === null) {
+    if (await createLock(deps, layout, record)) return { ok: true, lock: heldLock(deps, layout, record), orphansKilled: [] };
+    lockStat = await lstatOrNull(deps, layout.lock);
+    if (lockStat === null) return busy('Watch folder is in use by another runner (pid unknown)');
+  }
   const holder = await readRecord(deps, layout.lock);
   const state = holder === null ? 'dead' : await holderState(deps, holder);
   if (holder !== null && state === 'foreign') {

@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
+import { DISK_TROUBLE_CODES, fsErrorCode } from '../ports.ts';
 import type { JobSpec } from '../jobspec/schema.ts';
 import { validateJobSpec } from '../jobspec/validate.ts';
 import type { FfmpegProfile } from '../engine/profiles.ts';
@@ -52,6 +52,7 @@ async function occupiedReason(deps: Deps, path: string): Promise<string | null> 
     return `${NAMING_PREFIX}Output already exists: ${path}`;
   } catch (error) {
     const code = fsErrorCode(error);
+    if (DISK_TROUBLE_CODES.has(code)) throw error; // a failing disk stops the runner; the job is not to blame
     return code === 'ENOENT' ? null : `${NAMING_PREFIX}Cannot check whether ${path} exists (${code})`;
   }
 }

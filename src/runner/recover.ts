@@ -4,11 +4,14 @@
 //    (the crash came between commit and publish); any other temp file is an abandoned write: removed.
 //    This runs even when running/ is empty: a directory JobSpec is committed by rename, which empties
 //    running/ before its result is published.
-// 2. A JobSpec in running/ that is already committed (same inode in completed/ or failed/) is unlinked.
-// 3. Every other JobSpec in running/ is filed in failed/ as "runner interrupted".
+// 2. A JobSpec in running/ that is still in pending/ too (same inode) was claimed by a rename that a power
+//    cut made only half durable (running/ was fsynced, pending/ not yet): its pending/ name is dropped, or
+//    the scan would file the same JobSpec a second time.
+// 3. A JobSpec in running/ that is already committed (same inode in completed/ or failed/) is unlinked.
+// 4. Every other JobSpec in running/ is filed in failed/ as "runner interrupted".
 // Each step is idempotent, so a crash during recovery is repaired by the next start.
 
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
 import { parseStrictJson } from '../jobspec/json.ts';
@@ -134,6 +137,15 @@ function interruptedResult(ctx: RecoveryContext, identity: { jobId: string; jobs
   };
 }
 
+/** Unlinks `pendingPath` when it names the same file as `stat` (a half-durable claim); true when it did. */
+async function dropHalfClaimedTwin(deps: Deps, pendingPath: string, stat: FileStat): Promise<boolean> {
+  const twin = await lstatOrNull(deps, pendingPath);
+  if (twin === null || twin.ino !== stat.ino || twin.dev !== stat.dev) return false;
+  await deps.fs.unlink(pendingPath);
+  await deps.fs.fsyncDir(dirname(pendingPath));
+  return true;
+}
+
 /** Returns how many interrupted jobs were filed in failed/. */
 export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> {
   const { deps, layout } = ctx;
@@ -152,8 +164,12 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> 
       continue;
     }
     const path = join(layout.running, name);
-    const stat = await lstatOrNull(deps, path);
+    let stat = await lstatOrNull(deps, path);
     if (stat === null) continue;
+    if (stat.kind !== 'directory' && stat.nlink > 1 && (await dropHalfClaimedTwin(deps, join(layout.pending, name), stat))) {
+      stat = await lstatOrNull(deps, path);
+      if (stat === null) continue;
+    }
     if (await isCommitted(deps, stat, stemOf(name), settled)) {
       await deps.fs.unlink(path);
       await deps.fs.fsyncDir(layout.running);

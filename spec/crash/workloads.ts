@@ -1,0 +1,49 @@
+// The workloads the crash exploration and the errno matrix put under faults: those of the generated crash
+// family (spec/generated/crash.ts), plus two that hold more than one JobSpec, so that a fault while one
+// job is handled can be seen to leave the other alone (reliability section 4: pending/ is never drained).
+
+import { baseJobSpec, defaultTree, withFields } from '../generated/base.ts';
+import type { Workload } from '../generated/crash.ts';
+import { WORKLOADS } from '../generated/crash.ts';
+
+export type { Workload };
+
+function byName(name: string): Workload {
+  const found = WORKLOADS.find((w) => w.name === name);
+  if (found === undefined) throw new Error(`no crash workload named ${name}`);
+  return found;
+}
+
+/** A valid single-clip job and, after it in scan order, an invalid one (unknown field). */
+export const VALID_AND_INVALID: Workload = {
+  name: 'valid-and-invalid',
+  what: 'a valid single-clip job and an invalid one in pending/',
+  tree: { ...defaultTree(baseJobSpec()), 'watch/pending/later.json': withFields(baseJobSpec(), { job_id: 'gen00002', priority: 1 }) },
+  tags: [],
+};
+
+/** A JobSpec left in running/ by a dead runner, and a valid job waiting in pending/. */
+export const RECOVERY_WITH_PENDING: Workload = {
+  name: 'recovery-with-pending',
+  what: 'recovery of a JobSpec left in running/, with a valid job in pending/',
+  tree: (() => {
+    const tree = defaultTree(baseJobSpec());
+    tree['watch/running/interrupted.json'] = withFields(baseJobSpec(), { job_id: 'gen00003', naming_template: '{source_name}_earlier' });
+    return tree;
+  })(),
+  tags: [],
+};
+
+/** The crash exploration's workloads (reliability section 4: single-clip, multi-clip, failing, invalid, recovery). */
+export const EXPLORED: readonly Workload[] = [
+  byName('single-clip'),
+  byName('three-clips'),
+  byName('failing-clip'),
+  byName('invalid-jobspec'),
+  byName('destination-collision'),
+  byName('recovery'),
+  RECOVERY_WITH_PENDING,
+];
+
+/** The errno matrix's workloads. */
+export const ERRNO_WORKLOADS: readonly Workload[] = [VALID_AND_INVALID, byName('three-clips'), RECOVERY_WITH_PENDING];
