@@ -1,7 +1,7 @@
 // The normalised tree under a scenario root, as golden files hold it (design section 2), taken from any
-// filesystem through four read operations. It is the twin of `snapshotVolume` in src/harness/memory-run.ts
-// (memfs) and must produce the very same tree, key order included, because strict comparison checks key
-// order: spec/conformance/snapshot.test.ts checks both on every fixture's input tree.
+// filesystem through four read operations: the real disk here, memfs in src/harness/memory-run.ts. One walk
+// for both, so an in-memory golden and a conformance run on disk can only differ in what the runner did
+// (spec/conformance/snapshot.test.ts still checks both readers on every fixture's input tree).
 
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,21 +34,22 @@ export const nodeTreeReader: TreeReader = {
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Files, symlinks and empty directories under `root`, in code-unit order, normalised against `root`. */
-export function snapshotTree(reader: TreeReader, root: string): Tree {
+export function snapshotTree(reader: TreeReader, root: string, keepStamps = false): Tree {
+  const ctx = { root, keepStamps };
   const tree: Tree = {};
   const walk = (dir: string, relative: string): void => {
     const names = reader.list(dir).sort(byCodeUnits);
-    if (names.length === 0 && relative !== '') tree[normaliseString(relative, { root })] = { $dir: true };
+    if (names.length === 0 && relative !== '') tree[normaliseString(relative, ctx)] = { $dir: true };
     for (const name of names) {
       const path = join(dir, name);
       const rel = relative === '' ? name : `${relative}/${name}`;
-      const key = normaliseString(rel, { root });
+      const key = normaliseString(rel, ctx);
       const kind = reader.kind(path);
       if (kind === 'directory') walk(path, rel);
-      else if (kind === 'symlink') tree[key] = { $symlink: normaliseString(reader.readlink(path), { root }) };
+      else if (kind === 'symlink') tree[key] = { $symlink: normaliseString(reader.readlink(path), ctx) };
       // A FIFO or socket is never opened (reading a FIFO blocks); scenarios cannot make one, a runner could.
       else if (kind === 'other') tree[key] = { $other: true };
-      else if (!isPrivateRunnerFile(rel)) tree[key] = normaliseFile(rel, reader.read(path), { root });
+      else if (!isPrivateRunnerFile(rel)) tree[key] = normaliseFile(rel, reader.read(path), ctx);
     }
   };
   walk(root, '');

@@ -12,7 +12,8 @@ import type { Fs, Log } from '../ports.ts';
 import { RunnerKilled } from '../ports.ts';
 import type { Golden, RunOutcome } from '../conformance/golden.ts';
 import type { Tree } from '../conformance/normalize.ts';
-import { isPrivateRunnerFile, normaliseFile, normaliseString } from '../conformance/normalize.ts';
+import type { TreeReader } from '../conformance/snapshot.ts';
+import { snapshotTree } from '../conformance/snapshot.ts';
 import type { RunStep, Scenario } from '../conformance/scenario.ts';
 import { isRunStep } from '../conformance/scenario.ts';
 import type { Placeholders } from '../conformance/tree.ts';
@@ -48,24 +49,24 @@ function writeEntries(vol: Vol, entries: Record<string, unknown>, clock: FakeClo
 }
 
 /** The normalised tree under the root: files, symlinks and empty directories, in code-unit order. */
-export function snapshotVolume(vol: Vol, root = MEMORY_ROOT, keepStamps = false): Tree {
-  const ctx = { root, keepStamps };
-  const tree: Tree = {};
-  const walk = (dir: string, relative: string): void => {
-    const names = (vol.readdirSync(dir) as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (names.length === 0 && relative !== '') tree[normaliseString(relative, ctx)] = { $dir: true };
-    for (const name of names) {
-      const path = join(dir, name);
-      const rel = relative === '' ? name : `${relative}/${name}`;
-      const key = normaliseString(rel, ctx);
+/** The four read operations of a snapshot, over a memfs volume. */
+function volumeReader(vol: Vol): TreeReader {
+  return {
+    list: (dir) => vol.readdirSync(dir) as string[],
+    kind(path) {
       const stat = vol.lstatSync(path);
-      if (stat.isDirectory()) walk(path, rel);
-      else if (stat.isSymbolicLink()) tree[key] = { $symlink: normaliseString(String(vol.readlinkSync(path)), ctx) };
-      else if (!isPrivateRunnerFile(rel)) tree[key] = normaliseFile(rel, new Uint8Array(vol.readFileSync(path) as Buffer), ctx);
-    }
+      if (stat.isDirectory()) return 'directory';
+      if (stat.isSymbolicLink()) return 'symlink';
+      return stat.isFile() ? 'file' : 'other';
+    },
+    readlink: (path) => String(vol.readlinkSync(path)),
+    read: (path) => new Uint8Array(vol.readFileSync(path) as Buffer),
   };
-  walk(root, '');
-  return tree;
+}
+
+/** The normalised tree under the root: files, symlinks and empty directories, in code-unit order. */
+export function snapshotVolume(vol: Vol, root = MEMORY_ROOT, keepStamps = false): Tree {
+  return snapshotTree(volumeReader(vol), root, keepStamps);
 }
 
 const quietLog: Log = { info: () => undefined, error: () => undefined };
