@@ -14,6 +14,22 @@ export const MAX_NESTING = 64;
 
 class JsonSyntaxError extends Error {}
 
+/**
+ * The JSON object in `bytes`, or null when they are not valid UTF-8 or not a JSON object. For the runner's
+ * yes/no questions (is a pending file complete? what does a leftover or a lock say?); a JobSpec being
+ * validated goes through parseJobSpec, which explains every refusal.
+ */
+export function parseJsonObject(bytes: Uint8Array): JsonObject | null {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+  const parsed = parseStrictJson(text);
+  return parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? parsed.value : null;
+}
+
 export function parseStrictJson(text: string): JsonParse {
   const parser = new Parser(text);
   try {

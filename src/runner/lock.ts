@@ -8,7 +8,7 @@
 
 import type { Deps, FileStat } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
-import { parseStrictJson } from '../jobspec/json.ts';
+import { parseJsonObject } from '../jobspec/json.ts';
 import type { Layout } from './layout.ts';
 
 interface LockRecord {
@@ -42,9 +42,8 @@ function encode(record: LockRecord): Uint8Array {
 }
 
 function decode(bytes: Uint8Array): LockRecord | null {
-  const parsed = parseStrictJson(new TextDecoder().decode(bytes));
-  if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) return null;
-  const v = parsed.value;
+  const v = parseJsonObject(bytes);
+  if (v === null) return null;
   const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
   const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
   if (typeof v.pid !== 'number' || typeof v.host !== 'string') return null;

@@ -14,7 +14,7 @@
 import { dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
-import { parseStrictJson } from '../jobspec/json.ts';
+import { parseJsonObject } from '../jobspec/json.ts';
 import { defaultJobId } from '../jobspec/parse.ts';
 import type { JobResult } from '../result.ts';
 import { formatTimestamp } from '../result.ts';
@@ -87,17 +87,9 @@ async function isCommitted(
 async function identityOf(deps: Deps, path: string): Promise<{ jobId: string; jobspecVersion: string }> {
   const read = await readJobSpecFile(deps.fs, path);
   if (!read.ok) return { jobId: 'unknown', jobspecVersion: '2.1' };
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(read.bytes);
-  } catch {
-    return { jobId: 'unknown', jobspecVersion: '2.1' };
-  }
-  const parsed = parseStrictJson(text);
-  if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-    return { jobId: 'unknown', jobspecVersion: '2.1' };
-  }
-  const { job_id: jobId, jobspec_version: version } = parsed.value;
+  const object = parseJsonObject(read.bytes);
+  if (object === null) return { jobId: 'unknown', jobspecVersion: '2.1' };
+  const { job_id: jobId, jobspec_version: version } = object;
   return {
     jobId: typeof jobId === 'string' ? jobId : defaultJobId(read.bytes),
     jobspecVersion: typeof version === 'string' ? version : '2.1',

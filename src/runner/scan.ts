@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
-import { parseStrictJson } from '../jobspec/json.ts';
+import { parseJsonObject } from '../jobspec/json.ts';
 import { byCodeUnits, isJobSpecName } from './layout.ts';
 import { MAX_JOBSPEC_BYTES } from './read-jobspec.ts';
 
@@ -15,17 +15,6 @@ export async function listCandidates(deps: Deps, pending: string): Promise<strin
 
 /** `vanished` when the file went away between the listing and now (another process took it). */
 export type Readiness = 'ready' | 'waiting' | 'vanished';
-
-function parsesAsObject(bytes: Uint8Array): boolean {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return false;
-  }
-  const parsed = parseStrictJson(text);
-  return parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value);
-}
 
 /**
  * A candidate is ready when its bytes parse as a JSON object (an object is self-delimiting, so a
@@ -55,7 +44,7 @@ export async function readinessOf(deps: Deps, path: string, settleMs: number): P
   try {
     const opened = await handle.stat();
     if (opened.kind !== 'file') return 'ready'; // swapped for something else since lstat
-    return parsesAsObject(await handle.read(MAX_JOBSPEC_BYTES + 1)) ? 'ready' : 'waiting';
+    return parseJsonObject(await handle.read(MAX_JOBSPEC_BYTES + 1)) !== null ? 'ready' : 'waiting';
   } finally {
     await handle.close().catch((error: unknown) => void fsErrorCode(error));
   }
