@@ -6,6 +6,7 @@
 // tables must show up as a failure. It is the runner's argv, which differs from contract section 7 where this
 // suite found the contract's args failing on real FFmpeg (each difference is commented in the table).
 
+import { waitFor } from '../support/polling.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
@@ -363,20 +364,7 @@ export function commOf(pid: number): string | null {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` every 50 ms until it returns a non-null value; throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => T | null): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
+export { sleep, waitFor } from '../support/polling.ts';
 
 /** The FFmpeg child the runner recorded in `<watch>/.runner.lock`, or null (no lock, no child). */
 export function lockedFfmpegPid(watch: string): number | null {

@@ -7,6 +7,7 @@
 // "FFmpeg" kill its runner at a precise point. The invariants of reliability.md section 3 are checked on
 // the real tree by comparing a snapshot taken before the runs with one taken after.
 
+import { waitFor as pollUntil } from '../support/polling.ts';
 import { createHash } from 'node:crypto';
 import {
   closeSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync,
@@ -298,19 +299,11 @@ export async function zombieNamedFfmpeg(sandbox: Sandbox): Promise<{ pid: number
   return { pid, startTime };
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep } from '../support/polling.ts';
 
-/** Polls `check` every 20 ms until it returns a non-null value; throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => T | null): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
+/** Polls every 20 ms: the crash tests aim kills at steps only milliseconds apart. */
+export function waitFor<T>(what: string, timeoutMs: number, check: () => T | null): Promise<T> {
+  return pollUntil(what, timeoutMs, check, 20);
 }
 
 /** Resolves once `child` has printed `text` on stdout; rejects when it exits first or after `timeoutMs`. */
