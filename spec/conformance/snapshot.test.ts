@@ -1,5 +1,5 @@
 // The real-disk snapshot (src/conformance/snapshot.ts) and the memfs one (snapshotVolume in
-// src/harness/memory-run.ts) must see the same tree, key order included, or strict comparison of another
+// spec/harness/memory-run.ts) must see the same tree, key order included, or strict comparison of another
 // implementation's run with a memfs golden would fail for nothing. Checked on every fixture's input tree.
 
 import { lstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import type { TreeReader } from '../../src/conformance/snapshot.ts';
 import { snapshotDirectory, snapshotTree } from '../../src/conformance/snapshot.ts';
 import type { Placeholders } from '../../src/conformance/tree.ts';
 import { creationOrder, materialise } from '../../src/conformance/tree.ts';
-import { snapshotVolume } from '../../src/harness/memory-run.ts';
+import { snapshotVolume } from '../harness/memory-run.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const MEMORY_ROOT = '/scenario';
@@ -22,7 +22,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 type Vol = InstanceType<typeof Volume>;
 
-/** As src/harness/memory-run.ts writes a scenario's tree. */
+/** As spec/harness/memory-run.ts writes a scenario's tree. */
 function writeVolume(vol: Vol, entries: Record<string, unknown>, p: Placeholders): void {
   for (const relative of creationOrder(entries)) {
     const path = join(MEMORY_ROOT, relative);

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { Volume } from 'memfs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMemFs } from '../../src/adapters/mem-fs.ts';
+import { createMemFs } from '../harness/mem-fs.ts';
 import type { MediaDescriptor } from '../../src/conformance/media.ts';
 import { encodeMedia } from '../../src/conformance/media.ts';
-import { createFakeClock } from '../../src/harness/fake-clock.ts';
-import { createFakeTranscoder } from '../../src/harness/fake-transcoder.ts';
+import { createFakeClock } from '../harness/fake-clock.ts';
+import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
 import { RunnerKilled } from '../../src/ports.ts';
 
 const STAND_IN = join(import.meta.dirname, '../../src/conformance/stand-in/ffmpeg.mjs');

@@ -14,8 +14,8 @@
 
 import type { FsFaultCode, RunStep } from '../../src/conformance/scenario.ts';
 import { FS_FAULT_CODES } from '../../src/conformance/scenario.ts';
-import type { FsOp } from '../../src/harness/crash-at-op-fs.ts';
-import { MEMORY_ROOT } from '../../src/harness/memory-run.ts';
+import type { FsOp } from '../harness/crash-at-op-fs.ts';
+import { MEMORY_ROOT } from '../harness/memory-run.ts';
 import { materialise } from '../../src/conformance/tree.ts';
 import { invariantProblems } from '../generated/crash-invariants.ts';
 import type { Played } from './explore.ts';

@@ -12,10 +12,10 @@ import type { Golden } from '../../src/conformance/golden.ts';
 import { firstDifference } from '../../src/conformance/golden.ts';
 import type { Tree } from '../../src/conformance/normalize.ts';
 import type { RunStep, Scenario, Step } from '../../src/conformance/scenario.ts';
-import type { FsOp } from '../../src/harness/crash-at-op-fs.ts';
-import { recordFsOps } from '../../src/harness/crash-at-op-fs.ts';
-import type { RunReport } from '../../src/harness/memory-run.ts';
-import { MEMORY_ROOT, runScenarioInMemory } from '../../src/harness/memory-run.ts';
+import type { FsOp } from '../harness/crash-at-op-fs.ts';
+import { recordFsOps } from '../harness/crash-at-op-fs.ts';
+import type { RunReport } from '../harness/memory-run.ts';
+import { MEMORY_ROOT, runScenarioInMemory } from '../harness/memory-run.ts';
 import { invariantProblems } from '../generated/crash-invariants.ts';
 import type { Workload } from './workloads.ts';
 

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import type { RunOutcome } from '../../src/conformance/golden.ts';
 import type { Scenario, Step } from '../../src/conformance/scenario.ts';
 import { isRunStep } from '../../src/conformance/scenario.ts';
-import { MEMORY_ROOT, runScenarioInMemory } from '../../src/harness/memory-run.ts';
-import type { MemoryRunOptions } from '../../src/harness/memory-run.ts';
+import { MEMORY_ROOT, runScenarioInMemory } from '../harness/memory-run.ts';
+import type { MemoryRunOptions } from '../harness/memory-run.ts';
 import type { Fs } from '../../src/ports.ts';
 
 export interface RawFile {

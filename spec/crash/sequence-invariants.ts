@@ -23,7 +23,7 @@
 import type { RunOutcome } from '../../src/conformance/golden.ts';
 import { isPrivateRunnerFile } from '../../src/conformance/normalize.ts';
 import { isRunStep } from '../../src/conformance/scenario.ts';
-import { MEMORY_ROOT } from '../../src/harness/memory-run.ts';
+import { MEMORY_ROOT } from '../harness/memory-run.ts';
 import { parseStrictJson } from '../../src/jobspec/json.ts';
 import { isJobSpecName } from '../../src/runner/layout.ts';
 import { MAX_JOBSPEC_BYTES } from '../../src/runner/read-jobspec.ts';

@@ -7,9 +7,9 @@
 // Every crash golden must satisfy the invariants checked by crash-invariants.ts.
 
 import type { LoadedScenario } from '../../src/conformance/fixtures.ts';
-import type { FsOp } from '../../src/harness/crash-at-op-fs.ts';
-import { recordFsOps } from '../../src/harness/crash-at-op-fs.ts';
-import { MEMORY_ROOT, runScenarioInMemory } from '../../src/harness/memory-run.ts';
+import type { FsOp } from '../harness/crash-at-op-fs.ts';
+import { recordFsOps } from '../harness/crash-at-op-fs.ts';
+import { MEMORY_ROOT, runScenarioInMemory } from '../harness/memory-run.ts';
 import type { Tag } from './base.ts';
 import { baseJobSpec, defaultTree, generated, JOBSPEC_PATH, media, mediaPath, withFields } from './base.ts';
 

@@ -11,7 +11,7 @@ import { goldenPathOf } from '../../src/conformance/fixtures.ts';
 import { canonicalJson, firstDifference, isGolden } from '../../src/conformance/golden.ts';
 import type { Scenario } from '../../src/conformance/scenario.ts';
 import { scenarioProblems } from '../../src/conformance/scenario.ts';
-import { runScenarioInMemory } from '../../src/harness/memory-run.ts';
+import { runScenarioInMemory } from '../harness/memory-run.ts';
 import { crashInvariantProblems } from '../generated/crash-invariants.ts';
 import { familyOf, generatedScenarios } from '../generated/index.ts';
 

@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson, firstDifference, isGolden } from '../../src/conformance/golden.ts';
 import { goldenPathOf, loadScenarios } from '../../src/conformance/fixtures.ts';
-import { runScenarioInMemory } from '../../src/harness/memory-run.ts';
+import { runScenarioInMemory } from '../harness/memory-run.ts';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 const scenarios = loadScenarios('fixtures');

@@ -3,10 +3,10 @@
 
 import { Volume } from 'memfs';
 import { describe, expect, it } from 'vitest';
-import { createMemFs } from '../../src/adapters/mem-fs.ts';
-import { createFakeClock } from '../../src/harness/fake-clock.ts';
-import { createFakeHost } from '../../src/harness/fake-host.ts';
-import { createFakeTranscoder } from '../../src/harness/fake-transcoder.ts';
+import { createMemFs } from '../harness/mem-fs.ts';
+import { createFakeClock } from '../harness/fake-clock.ts';
+import { createFakeHost } from '../harness/fake-host.ts';
+import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
 import { processJob } from '../../src/runner/job.ts';
 import { layoutOf } from '../../src/runner/layout.ts';
 import { RunnerKilled } from '../../src/ports.ts';

@@ -7,7 +7,7 @@ import type { RunOutcome } from '../../src/conformance/golden.ts';
 import type { Tree } from '../../src/conformance/normalize.ts';
 import type { Scenario } from '../../src/conformance/scenario.ts';
 import { jsonFileText } from '../../src/conformance/tree.ts';
-import type { RunReport } from '../../src/harness/memory-run.ts';
+import type { RunReport } from '../harness/memory-run.ts';
 import type { Baseline } from '../crash/errno-cases.ts';
 import { errnoRuleProblems } from '../crash/errno-cases.ts';
 import type { Played } from '../crash/explore.ts';

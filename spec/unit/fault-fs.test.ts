@@ -1,13 +1,13 @@
-// The fault injector and the durability shadow (src/harness/fault-fs.ts, durability.ts) do what
+// The fault injector and the durability shadow (spec/harness/fault-fs.ts, durability.ts) do what
 // spec/README.md says, so that what the crash exploration and the errno matrix prove is about Linux's
 // rules and not about the harness.
 
 import { Volume } from 'memfs';
 import { describe, expect, it } from 'vitest';
-import { createMemFs } from '../../src/adapters/mem-fs.ts';
-import { createDurabilityShadow, trackDurability } from '../../src/harness/durability.ts';
-import type { FsFault } from '../../src/harness/fault-fs.ts';
-import { injectFsFault } from '../../src/harness/fault-fs.ts';
+import { createMemFs } from '../harness/mem-fs.ts';
+import { createDurabilityShadow, trackDurability } from '../harness/durability.ts';
+import type { FsFault } from '../harness/fault-fs.ts';
+import { injectFsFault } from '../harness/fault-fs.ts';
 import { RunnerKilled } from '../../src/ports.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);

@@ -1,5 +1,5 @@
 // The normalised tree under a scenario root, as golden files hold it (design section 2), taken from any
-// filesystem through four read operations: the real disk here, memfs in src/harness/memory-run.ts. One walk
+// filesystem through four read operations: the real disk here, memfs in spec/harness/memory-run.ts. One walk
 // for both, so an in-memory golden and a conformance run on disk can only differ in what the runner did
 // (spec/conformance/snapshot.test.ts still checks both readers on every fixture's input tree).
 

@@ -1,6 +1,6 @@
 import { Volume } from 'memfs';
 import { describe, expect, it } from 'vitest';
-import { createMemFs } from '../../../src/adapters/mem-fs.ts';
+import { createMemFs } from '../../harness/mem-fs.ts';
 import { isFsError } from '../../../src/ports.ts';
 import { fsContract } from './fs-contract.ts';
 import type { FsFixture } from './fs-contract.ts';

@@ -2,7 +2,7 @@
 // @ts-check
 // The stand-in `ffmpeg` the conformance runner puts first on PATH (design section 3): it reads the media
 // descriptor named by `-i [file:]<path>` and acts it out on the output (the last argument) exactly as the
-// in-process fake transcoder (src/harness/fake-transcoder.ts) does, so that a golden recorded in memory
+// in-process fake transcoder (spec/harness/fake-transcoder.ts) does, so that a golden recorded in memory
 // holds for any implementation run against this executable. Differences, on purpose: durations are slept
 // for real but capped (portable scenarios must run fast), and `kill_runner` really SIGKILLs the parent.
 

@@ -3,7 +3,7 @@
 // `recordFsOps` lists a run's operations (to enumerate its crash points); fault-fs.ts builds the crash,
 // power-cut and errno injection of scenario steps on `observeFsOps`.
 
-import type { Fs, ReadHandle } from '../ports.ts';
+import type { Fs, ReadHandle } from '../../src/ports.ts';
 
 /** One filesystem operation as the runner asked for it: the method and its path arguments. */
 export interface FsOp {

@@ -12,7 +12,7 @@
 
 import { join } from 'node:path';
 import type { Volume } from 'memfs';
-import type { Fs } from '../ports.ts';
+import type { Fs } from '../../src/ports.ts';
 import type { KeyedEntry } from './state-key.ts';
 import { describeEntries } from './state-key.ts';
 

@@ -4,9 +4,9 @@
 // memfs runs in-process and synchronously underneath, so a check followed by the operation cannot race.
 import path from 'node:path';
 import type { Volume } from 'memfs';
-import { isFsError } from '../ports.ts';
-import type { FileStat, Fs, FsError, ReadHandle } from '../ports.ts';
-import { plainBytes, readFromStart, toFileStat } from './fs-common.ts';
+import { isFsError } from '../../src/ports.ts';
+import type { FileStat, Fs, FsError, ReadHandle } from '../../src/ports.ts';
+import { plainBytes, readFromStart, toFileStat } from '../../src/adapters/fs-common.ts';
 
 /** The message node gives for each code we raise ourselves, so errors read the same on both adapters. */
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -17,7 +17,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   ENOTDIR: 'not a directory',
   ENOTEMPTY: 'directory not empty',
   EINVAL: 'invalid argument',
-  // Raised only by the fault injector (src/harness/fault-fs.ts): memfs itself never fails this way.
+  // Raised only by the fault injector (spec/harness/fault-fs.ts): memfs itself never fails this way.
   ENOENT: 'no such file or directory',
   ENOSPC: 'no space left on device',
   EIO: 'i/o error',

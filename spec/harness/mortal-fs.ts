@@ -1,8 +1,8 @@
 // Models the death of the runner process in memory: after `kill()`, every filesystem operation throws
 // RunnerKilled, so no code that runs while the stack unwinds (finally blocks) can change the disk.
 
-import type { Fs, ReadHandle } from '../ports.ts';
-import { RunnerKilled } from '../ports.ts';
+import type { Fs, ReadHandle } from '../../src/ports.ts';
+import { RunnerKilled } from '../../src/ports.ts';
 
 export interface MortalFs {
   readonly fs: Fs;

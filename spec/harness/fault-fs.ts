@@ -14,9 +14,9 @@
 // Only the runner's own operations are counted and faulted: the fake FFmpeg works on the raw fs.
 // The model of what survives a power cut is in durability.ts (and spec/README.md, "Faults and durability").
 
-import type { Fs } from '../ports.ts';
-import { fsError } from '../adapters/mem-fs.ts';
-import type { FsFaultCode, RunStep } from '../conformance/scenario.ts';
+import type { Fs } from '../../src/ports.ts';
+import { fsError } from './mem-fs.ts';
+import type { FsFaultCode, RunStep } from '../../src/conformance/scenario.ts';
 import type { FsOp } from './crash-at-op-fs.ts';
 import { observeFsOps } from './crash-at-op-fs.ts';
 

@@ -1,7 +1,7 @@
 // A clock that moves only when told to, or when something "waits" on it (a poll sleep, a fake FFmpeg
 // run). A stop can be scheduled at a fake instant, so signals arrive at reproducible points.
 
-import type { Clock } from '../ports.ts';
+import type { Clock } from '../../src/ports.ts';
 
 export interface FakeClock extends Clock {
   advance(ms: number): void;

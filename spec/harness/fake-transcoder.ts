@@ -2,8 +2,8 @@
 // filesystem and the fake clock. It is a different "process": it uses the raw filesystem, not the
 // runner's (which may be dead or faulty), and it honours -n like the real tool.
 
-import type { Fs, TranscodeOutcome, Transcoder } from '../ports.ts';
-import { behaviourOf, decodeMedia, fakeOutputBytes, fakeStderr } from '../conformance/media.ts';
+import type { Fs, TranscodeOutcome, Transcoder } from '../../src/ports.ts';
+import { behaviourOf, decodeMedia, fakeOutputBytes, fakeStderr } from '../../src/conformance/media.ts';
 import type { FakeClock } from './fake-clock.ts';
 
 export interface FakeTranscoderOptions {
