@@ -53,7 +53,8 @@ export function matrixScenarios(): LoadedScenario[] {
               family: 'matrix',
               name: `${codec}-${container}-${slug(resolution)}-${profile.name}`,
               description: `${codec} in ${container} at ${resolution} with ${profile.name} → ${outcome}`,
-              requirements: !paired ? ['R6.5'] : consistent ? ['R7.10', 'R7.12'] : ['R7.10'],
+              // DNxHD in MOV has its own reason (R6.6); every other refused pair the generic one (R6.5).
+              requirements: !paired ? [codec === 'dnxhd' && container === 'mov' ? 'R6.6' : 'R6.5'] : consistent ? ['R7.10', 'R7.12'] : ['R7.10'],
               tree: defaultTree(withFields(baseJobSpec(), { codec, container, resolution, proxy_profile: profile.name })),
             }),
           );
