@@ -6,7 +6,7 @@ import { scenarioProblems } from '../../src/conformance/scenario.ts';
 const JOB = { jobspec_version: '2.1', sources: ['{ROOT}/media/clip.mov'], output_directory: '{ROOT}/out' };
 
 function scenario(tree: Record<string, unknown>, tags: string[] = ['portable'], steps: unknown[] = [{ run: ['--once'] }]): unknown {
-  return { description: 'x', contract: '4', tags, tree, steps };
+  return { description: 'x', requirements: ['R4.1'], tags, tree, steps };
 }
 
 describe('portability lint', () => {

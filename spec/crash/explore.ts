@@ -40,7 +40,7 @@ export interface Played {
 
 /** Plays `steps` on `tree`; `keyRun` names the run whose state key is wanted (taking one costs a walk). */
 export async function play(tree: Record<string, unknown>, steps: Step[], description = 'crash exploration', keyRun = -1): Promise<Played> {
-  const scenario: Scenario = { description, contract: '11', tags: ['crash', 'recovery'], tree, steps };
+  const scenario: Scenario = { description, requirements: ['R4.14', 'R11.9'], tags: ['crash', 'recovery'], tree, steps };
   const reports: RunReport[] = [];
   const stateKeys: string[] = [];
   const ops: Array<readonly FsOp[]> = [];

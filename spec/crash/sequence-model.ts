@@ -344,7 +344,7 @@ export function buildScenario(commands: readonly Command[]): BuiltScenario {
   for (let i = 0; i <= unabsorbedKills; i += 1) steps.push({ run: ['--once'] });
   const scenario: Scenario = {
     description: `property sequence of ${commands.length} command(s), then a clean --once after the settle window`,
-    contract: '11',
+    requirements: ['R4.14', 'R11.9'],
     tags: TAGS.filter((tag) => tags.has(tag)),
     tree: { ...INITIAL_TREE },
     steps,

@@ -66,7 +66,8 @@ export interface GeneratedInput {
   readonly family: string;
   readonly name: string;
   readonly description: string;
-  readonly contract: string;
+  /** The SPEC.md requirements the scenario pins. */
+  readonly requirements: readonly string[];
   readonly tags?: readonly Tag[];
   readonly tree: Record<string, unknown>;
   readonly steps?: Step[];
@@ -94,11 +95,11 @@ export function isPortable(scenario: Omit<Scenario, 'tags'>, tags: readonly Tag[
 
 /** One generated scenario, `portable` added when it qualifies, tags in the closed list's order. */
 export function generated(input: GeneratedInput): LoadedScenario {
-  const body = { description: input.description, contract: input.contract, tree: input.tree, steps: input.steps ?? ONCE };
+  const body = { description: input.description, requirements: [...input.requirements], tree: input.tree, steps: input.steps ?? ONCE };
   const given = new Set<Tag>(input.tags ?? []);
   if (isPortable(body, [...given])) given.add('portable');
   const tags = TAGS.filter((tag) => given.has(tag));
-  const scenario: Scenario = { description: body.description, contract: body.contract, tags, tree: body.tree, steps: body.steps };
+  const scenario: Scenario = { description: body.description, requirements: body.requirements, tags, family: input.family, tree: body.tree, steps: body.steps };
   return { id: `generated/${input.family}/${input.name}`, scenario };
 }
 

@@ -1,4 +1,4 @@
-// Family `crash` (contract section 11; reliability sections 2-4): a representative workload is run once
+// Family `crash` (SPEC R4.14, R11.8, R11.9; reliability sections 2-4): a representative workload is run once
 // with every filesystem operation of the runner recorded (the fake FFmpeg's own writes are not the
 // runner's and are not counted); then, for each operation k, a scenario kills the runner just before
 // operation k (`crash_at_fs_op`) and restarts it cleanly with --once. The crash points are therefore
@@ -66,7 +66,7 @@ export const WORKLOADS: readonly Workload[] = [
 async function operationsOf(tree: Record<string, unknown>): Promise<readonly FsOp[]> {
   let ops: readonly FsOp[] = [];
   await runScenarioInMemory(
-    { description: 'crash point enumeration', contract: '11', tags: [], tree, steps: [{ run: ['--once'] }] },
+    { description: 'crash point enumeration', requirements: ['R4.14'], tags: [], tree, steps: [{ run: ['--once'] }] },
     {
       wrapFs: (fs) => {
         const recorder = recordFsOps(fs);
@@ -93,7 +93,8 @@ export async function crashScenarios(): Promise<LoadedScenario[]> {
           family: 'crash',
           name: `${workload.name}-op-${String(k).padStart(3, '0')}`,
           description: `${workload.what}: the runner dies before fs operation ${k} of ${ops.length} (${describeOp(op)}), then a clean --once restart`,
-          contract: '11',
+          // A crash in the middle of a job (R4.14, R11.8), or in the middle of recovery itself (R11.9).
+          requirements: workload.name === 'recovery' ? ['R11.9', 'R11.2'] : ['R4.14', 'R11.8', 'R11.2'],
           tags: ['crash', 'recovery', ...workload.tags],
           tree: workload.tree,
           steps: [{ run: ['--once'], crash_at_fs_op: k }, { run: ['--once'] }],

@@ -1,4 +1,4 @@
-// Family `enum`: every value of every closed vocabulary of contract section 5 (codec, container,
+// Family `enum`: every value of every closed vocabulary of SPEC section 5 (codec, container,
 // resolution, fps_mode, requires_resolve_edition, and jobspec_version) spelled exactly, in UPPER and in
 // Mixed case, with and without the leading dot the container may carry, and its near misses: a trailing
 // or leading space, a dropped last letter, an empty string, look-alikes. Case-insensitive vocabularies
@@ -75,12 +75,18 @@ function variantsOf(value: string): Variant[] {
   return all.filter((v, i) => all.findIndex((w) => w.value === v.value) === i);
 }
 
-function enumScenario(field: string, name: string, spec: JobSpecDraft, value: string, what: string, contract: string, accepted: boolean): LoadedScenario {
+/**
+ * `requirement`: the SPEC check of this vocabulary. An accepted spelling that is not the exact one (its name
+ * does not end in `exact`) also pins
+ * R5.20 (comparisons fold ASCII case, the raw spelling is kept).
+ */
+function enumScenario(field: string, name: string, spec: JobSpecDraft, value: string, what: string, requirement: string, accepted: boolean): LoadedScenario {
+  const folded = accepted && !/(^|-)exact$/.test(name);
   return generated({
     family: 'enum',
     name: `${field.replace(/_/g, '-')}-${name}`,
-    description: `${field} ${shown(value)} (${what}) is ${accepted ? 'accepted' : 'refused'} by check ${contract}`,
-    contract,
+    description: `${field} ${shown(value)} (${what}) is ${accepted ? 'accepted' : 'refused'} by check ${requirement}`,
+    requirements: folded ? [requirement, 'R5.20'] : [requirement],
     tree: defaultTree(spec),
   });
 }
@@ -91,7 +97,7 @@ function codecScenarios(): LoadedScenario[] {
     return variantsOf(codec).map((v) => {
       // {codec} in the name shows that the raw spelling is kept.
       const spec = withFields(baseJobSpec(), { ...setting, codec: v.value, naming_template: '{source_name}_{codec}' });
-      return enumScenario('codec', `${slug(codec)}-${v.name}`, spec, v.value, v.what, '5.7', CASE_INSENSITIVE_OK.has(v.name));
+      return enumScenario('codec', `${slug(codec)}-${v.name}`, spec, v.value, v.what, 'R5.15', CASE_INSENSITIVE_OK.has(v.name));
     });
   });
 }
@@ -107,7 +113,7 @@ function containerScenarios(): LoadedScenario[] {
     ];
     return [...variantsOf(container), ...dotted].map((v) => {
       const spec = withFields(baseJobSpec(), { ...setting, container: v.value });
-      return enumScenario('container', `${container}-${v.name}`, spec, v.value, v.what, '5.8', CASE_INSENSITIVE_OK.has(v.name));
+      return enumScenario('container', `${container}-${v.name}`, spec, v.value, v.what, 'R5.16', CASE_INSENSITIVE_OK.has(v.name));
     });
   });
 }
@@ -117,7 +123,7 @@ function resolutionScenarios(): LoadedScenario[] {
     variantsOf(resolution).map((v) => {
       const setting = PROFILE_OF_RESOLUTION[resolution] ?? H264_LOW;
       const spec = withFields(baseJobSpec(), { ...setting, resolution: v.value, naming_template: '{source_name}_{resolution}' });
-      return enumScenario('resolution', `${resolution}-${v.name}`, spec, v.value, v.what, '5.10', CASE_INSENSITIVE_OK.has(v.name));
+      return enumScenario('resolution', `${resolution}-${v.name}`, spec, v.value, v.what, 'R5.18', CASE_INSENSITIVE_OK.has(v.name));
     }),
   );
   // WIDTHxHEIGHT is ^\d+x\d+$ after ASCII lowercasing: it parses, then matches no FFmpeg profile (7).
@@ -141,39 +147,39 @@ function resolutionScenarios(): LoadedScenario[] {
   return [
     ...keywords,
     ...explicit.map((v) =>
-      enumScenario('resolution', v.name, withFields(baseJobSpec(), { resolution: v.value }), v.value, v.what, '5.10', explicitOk.has(v.name)),
+      enumScenario('resolution', v.name, withFields(baseJobSpec(), { resolution: v.value }), v.value, v.what, 'R5.18', explicitOk.has(v.name)),
     ),
   ];
 }
 
-function caseSensitiveScenarios(field: string, values: readonly string[], extra: JobSpecDraft, contract: string): LoadedScenario[] {
+function caseSensitiveScenarios(field: string, values: readonly string[], extra: JobSpecDraft, requirement: string): LoadedScenario[] {
   return values.flatMap((value) =>
     variantsOf(value).map((v) =>
-      enumScenario(field, `${value}-${v.name}`, withFields(baseJobSpec(), { ...extra, [field]: v.value }), v.value, v.what, contract, v.name === 'exact'),
+      enumScenario(field, `${value}-${v.name}`, withFields(baseJobSpec(), { ...extra, [field]: v.value }), v.value, v.what, requirement, v.name === 'exact'),
     ),
   );
 }
 
 function extraScenarios(): LoadedScenario[] {
-  const one = (field: string, name: string, value: string, what: string, contract: string, extra: JobSpecDraft = {}): LoadedScenario =>
-    enumScenario(field, name, withFields(baseJobSpec(), { ...extra, [field]: value }), value, what, contract, value === '2.1');
+  const one = (field: string, name: string, value: string, what: string, requirement: string, extra: JobSpecDraft = {}): LoadedScenario =>
+    enumScenario(field, name, withFields(baseJobSpec(), { ...extra, [field]: value }), value, what, requirement, value === '2.1');
   return [
-    one('codec', 'empty', '', 'empty', '5.7'),
-    one('codec', 'dotted', 'h.264', 'with a dot', '5.7'),
-    one('codec', 'hyphenated', 'prores-proxy', 'with a hyphen for the underscore', '5.7', { ...PRORES_PROXY, naming_template: '{source_name}' }),
-    one('codec', 'encoder-name', 'libx264', "FFmpeg's encoder name instead of the codec", '5.7'),
-    one('container', 'empty', '', 'empty', '5.8'),
-    one('container', 'dot-only', '.', 'a lone dot', '5.8'),
+    one('codec', 'empty', '', 'empty', 'R5.15'),
+    one('codec', 'dotted', 'h.264', 'with a dot', 'R5.15'),
+    one('codec', 'hyphenated', 'prores-proxy', 'with a hyphen for the underscore', 'R5.15', { ...PRORES_PROXY, naming_template: '{source_name}' }),
+    one('codec', 'encoder-name', 'libx264', "FFmpeg's encoder name instead of the codec", 'R5.15'),
+    one('container', 'empty', '', 'empty', 'R5.16'),
+    one('container', 'dot-only', '.', 'a lone dot', 'R5.16'),
     // U+212A KELVIN SIGN lowercases to "k" with String#toLowerCase: a look-alike must not pass as mkv.
-    one('container', 'kelvin-sign', 'm\u212av', 'with U+212A KELVIN SIGN for k', '5.8'),
-    one('fps_mode', 'underscored', 'same_as_source', 'with underscores for hyphens', '5.9', { fps_explicit: 25 }),
-    one('fps_mode', 'empty', '', 'empty', '5.9', { fps_explicit: 25 }),
-    one('requires_resolve_edition', 'empty', '', 'empty', '5.11'),
-    one('requires_resolve_edition', 'both', 'both', 'a plausible but unknown edition', '5.11'),
+    one('container', 'kelvin-sign', 'm\u212av', 'with U+212A KELVIN SIGN for k', 'R5.16'),
+    one('fps_mode', 'underscored', 'same_as_source', 'with underscores for hyphens', 'R5.17', { fps_explicit: 25 }),
+    one('fps_mode', 'empty', '', 'empty', 'R5.17', { fps_explicit: 25 }),
+    one('requires_resolve_edition', 'empty', '', 'empty', 'R5.19'),
+    one('requires_resolve_edition', 'both', 'both', 'a plausible but unknown edition', 'R5.19'),
     ...['2.10', '2.1.0', 'v2.1', '2', '2.0', '3.0', '', '2,1'].map((version) =>
-      one('jobspec_version', `other-${slug(version.replace(',', 'comma')) || 'empty'}`, version, 'a string other than "2.1"', '5.3'),
+      one('jobspec_version', `other-${slug(version.replace(',', 'comma')) || 'empty'}`, version, 'a string other than "2.1"', 'R5.11'),
     ),
-    ...variantsOf('2.1').filter((v) => v.name !== 'upper' && v.name !== 'mixed').map((v) => one('jobspec_version', v.name, v.value, v.what, '5.3')),
+    ...variantsOf('2.1').filter((v) => v.name !== 'upper' && v.name !== 'mixed').map((v) => one('jobspec_version', v.name, v.value, v.what, 'R5.11')),
   ];
 }
 
@@ -182,8 +188,8 @@ export function enumScenarios(): LoadedScenario[] {
     ...codecScenarios(),
     ...containerScenarios(),
     ...resolutionScenarios(),
-    ...caseSensitiveScenarios('fps_mode', FPS_MODES, { fps_explicit: 25 }, '5.9'),
-    ...caseSensitiveScenarios('requires_resolve_edition', EDITIONS, {}, '5.11'),
+    ...caseSensitiveScenarios('fps_mode', FPS_MODES, { fps_explicit: 25 }, 'R5.17'),
+    ...caseSensitiveScenarios('requires_resolve_edition', EDITIONS, {}, 'R5.19'),
     ...extraScenarios(),
   ];
 }

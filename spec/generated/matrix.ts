@@ -1,9 +1,9 @@
 // Family `matrix`: every codec × container × resolution (same, half, quarter, an explicit WxH) × FFmpeg
 // proxy profile. Each cell ends in one of three ways, and the description says which one the contract
 // predicts, so a golden that disagrees with its own description stands out in review:
-// - the codec/container pair is not allowed (section 6.2): PARTIAL before any profile is looked at,
-//   whatever the resolution and profile (this is also what pins "6.2 before 7" for every profile);
-// - the pair is allowed but the JobSpec does not describe what the profile produces (section 7): PARTIAL
+// - the codec/container pair is not allowed (SPEC R6.5): PARTIAL before any profile is looked at,
+//   whatever the resolution and profile (this is also what pins "6 before 7" for every profile);
+// - the pair is allowed but the JobSpec does not describe what the profile produces (R7.10): PARTIAL
 //   with the profile's consistency message;
 // - the JobSpec describes exactly what the profile produces: COMPLETED.
 // The tables below are copied from the contract, independently of src/.
@@ -44,16 +44,17 @@ export function matrixScenarios(): LoadedScenario[] {
           const paired = containers.includes(container);
           const consistent = codec === profile.codec && container === profile.container && resolution === profile.scale;
           const outcome = !paired
-            ? `PARTIAL: ${codec} cannot go in ${container} (6.2), checked before the profile`
+            ? `PARTIAL: ${codec} cannot go in ${container} (R6.5), checked before the profile`
             : consistent
               ? 'COMPLETED: the JobSpec describes exactly what the profile produces'
-              : `PARTIAL: ${profile.name} produces ${profile.codec} in ${profile.container} at ${profile.scale}, not this (7)`;
+              : `PARTIAL: ${profile.name} produces ${profile.codec} in ${profile.container} at ${profile.scale}, not this (R7.10)`;
           scenarios.push(
             generated({
               family: 'matrix',
               name: `${codec}-${container}-${slug(resolution)}-${profile.name}`,
               description: `${codec} in ${container} at ${resolution} with ${profile.name} → ${outcome}`,
-              contract: paired ? '7' : '6.2',
+              // DNxHD in MOV has its own reason (R6.6); every other refused pair the generic one (R6.5).
+              requirements: !paired ? [codec === 'dnxhd' && container === 'mov' ? 'R6.6' : 'R6.5'] : consistent ? ['R7.10', 'R7.12'] : ['R7.10'],
               tree: defaultTree(withFields(baseJobSpec(), { codec, container, resolution, proxy_profile: profile.name })),
             }),
           );

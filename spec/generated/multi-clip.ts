@@ -1,4 +1,4 @@
-// Family `multi-clip` (contract section 9): jobs of 2 to 5 clips that all complete, and the same jobs
+// Family `multi-clip` (SPEC section 9, R9.1): jobs of 2 to 5 clips that all complete, and the same jobs
 // with one clip failing at each position in each way a clip can fail: a non-zero exit (leaving a
 // `.partial` artifact), death by a signal, a zero-size output and no output at all. Fail-fast: the
 // clips before the failure are published, the failing one keeps its evidence, later clips never start
@@ -33,7 +33,7 @@ export function multiClipScenarios(): LoadedScenario[] {
         family: 'multi-clip',
         name: `${count}-clips-complete`,
         description: `All ${count} clips complete in sources order: ${count} outputs, COMPLETED`,
-        contract: '9',
+        requirements: ['R9.1'],
         tags: ['multi-clip'],
         tree: clipJob(count, null),
       }),
@@ -46,7 +46,7 @@ export function multiClipScenarios(): LoadedScenario[] {
             family: 'multi-clip',
             name: `${count}-clips-fail-at-${position}-${kind}`,
             description: `Clip ${position} of ${count} ${what}: ${position - 1} published, FAILED, ${later} later clip(s) never started`,
-            contract: '9',
+            requirements: ['R9.1', 'R9.9', 'R9.10'],
             tags: ['multi-clip'],
             tree: clipJob(count, { position, descriptor }),
           }),

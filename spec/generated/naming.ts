@@ -1,4 +1,4 @@
-// Family `naming` (contract section 8, and 6.3 for unknown tokens): every token alone, inside literal
+// Family `naming` (SPEC section 8, and R6.7 for unknown tokens): every token alone, inside literal
 // text, in every pair and all together; token values that are themselves odd (a job_id with a slash, a
 // source name starting with '-', a value that looks like a token); every name safety rule; the `__`
 // collapse, strip and empty-name fallback; the byte limit at its edges with 1- to 4-byte characters;
@@ -18,8 +18,14 @@ interface Case {
   readonly fields?: JobSpecDraft;
   /** Media files (tree paths under media/) besides media/clip.mov. */
   readonly media?: readonly string[];
-  readonly contract?: string;
+  /** The SPEC.md requirements the case pins. */
+  readonly requirements: readonly string[];
   readonly tags?: readonly Tag[];
+}
+
+/** Substitution (R8.1), and the job's start time for {date} and {time} (R8.2). */
+function substitution(template: string): string[] {
+  return /\{(date|time)\}/.test(template) ? ['R8.1', 'R8.2'] : ['R8.1'];
 }
 
 function tagsOf(template: string, extra: readonly Tag[] = []): Tag[] {
@@ -27,13 +33,12 @@ function tagsOf(template: string, extra: readonly Tag[] = []): Tag[] {
 }
 
 function tokenCases(): Case[] {
-  const alone = TOKENS.map((t) => ({ name: `token-${t}`, template: `{${t}}`, description: `{${t}} alone is the whole name` }));
-  const inText = TOKENS.map((t) => ({ name: `token-${t}-in-text`, template: `take {${t}} v2`, description: `{${t}} inside literal text (spaces kept)` }));
-  const pairs = TOKENS.flatMap((a, i) =>
-    TOKENS.slice(i + 1).map((b) => ({ name: `tokens-${a}-${b}`, template: `{${a}}_{${b}}`, description: `{${a}} and {${b}} combined` })),
-  );
-  const doubled = { name: 'token-repeated', template: '{index}{source_name}{index}', description: 'a token used twice is substituted both times' };
-  const all = { name: 'tokens-all', template: TOKENS.map((t) => `{${t}}`).join('_'), description: 'all eight tokens in one template' };
+  const token = (name: string, template: string, description: string): Case => ({ name, template, description, requirements: substitution(template) });
+  const alone = TOKENS.map((t) => token(`token-${t}`, `{${t}}`, `{${t}} alone is the whole name`));
+  const inText = TOKENS.map((t) => token(`token-${t}-in-text`, `take {${t}} v2`, `{${t}} inside literal text (spaces kept)`));
+  const pairs = TOKENS.flatMap((a, i) => TOKENS.slice(i + 1).map((b) => token(`tokens-${a}-${b}`, `{${a}}_{${b}}`, `{${a}} and {${b}} combined`)));
+  const doubled = token('token-repeated', '{index}{source_name}{index}', 'a token used twice is substituted both times');
+  const all = token('tokens-all', TOKENS.map((t) => `{${t}}`).join('_'), 'all eight tokens in one template');
   return [...alone, ...inText, ...pairs, doubled, all];
 }
 
@@ -41,46 +46,48 @@ function valueCases(): Case[] {
   const source = (file: string): JobSpecDraft => ({ sources: [mediaPath(file)] });
   const id = (jobId: string): JobSpecDraft => ({ job_id: jobId });
   return [
-    { name: 'source-many-dots', template: '{source_name}.{source_ext}', fields: source('a.b.c.mov'), media: ['a.b.c.mov'], description: '{source_name} drops only the last extension' },
-    { name: 'source-ext-original-case', template: '{source_name}_{source_ext}', fields: source('CLIP.MOV'), media: ['CLIP.MOV'], description: '{source_ext} keeps the original case' },
-    { name: 'source-with-spaces', template: '{source_name}_proxy', fields: source('my clip.mov'), media: ['my clip.mov'], description: 'spaces in the source name are kept' },
-    { name: 'source-non-ascii', template: '{source_name}_proxy', fields: source('cl\u00e9 \u6620\u50cf.mov'), media: ['cl\u00e9 \u6620\u50cf.mov'], description: 'non-ASCII source names are kept' },
-    { name: 'source-leading-dash', template: '{source_name}', fields: source('-y.mov'), media: ['-y.mov'], description: 'a source name starting with - makes an unsafe output name' },
-    { name: 'source-looks-like-token', template: '{source_name}_{index}', fields: source('{index}.mov'), media: ['{index}.mov'], description: 'a value that looks like a token is not substituted again' },
-    { name: 'source-trailing-underscore', template: '{source_name}_', fields: source('clip_.mov'), media: ['clip_.mov'], description: "'clip_' + '_' collapses and the trailing _ is stripped" },
-    { name: 'job-id-slash', template: '{job_id}', fields: id('a/b'), description: 'a job_id with / makes the name unsafe (separator)' },
-    { name: 'job-id-dot-dot', template: '{job_id}', fields: id('..'), description: "a job_id of '..' makes the name a relative directory name" },
-    { name: 'job-id-dot', template: '{job_id}', fields: id('.'), description: "a job_id of '.' makes the name a relative directory name" },
-    { name: 'job-id-leading-dash', template: '{job_id}', fields: id('-n'), description: 'a job_id starting with - makes the name unsafe' },
-    { name: 'job-id-control', template: '{job_id}', fields: id('a\u0007b'), description: 'a job_id with a BEL control character makes the name unsafe' },
-    { name: 'job-id-empty', template: '{job_id}__{source_name}', fields: id(''), description: 'an empty job_id leaves __ that collapses and is stripped' },
-    { name: 'job-id-underscores', template: '{job_id}', fields: id('__'), description: 'a job_id of __ collapses to nothing: the name falls back to the source name' },
-    { name: 'job-id-looks-like-token', template: '{job_id}', fields: id('{source_name}'), description: 'a job_id that looks like a token is used literally' },
+    { name: 'source-many-dots', template: '{source_name}.{source_ext}', fields: source('a.b.c.mov'), media: ['a.b.c.mov'], description: '{source_name} drops only the last extension', requirements: ['R8.1'] },
+    { name: 'source-ext-original-case', template: '{source_name}_{source_ext}', fields: source('CLIP.MOV'), media: ['CLIP.MOV'], description: '{source_ext} keeps the original case', requirements: ['R8.1'] },
+    { name: 'source-with-spaces', template: '{source_name}_proxy', fields: source('my clip.mov'), media: ['my clip.mov'], description: 'spaces in the source name are kept', requirements: ['R8.1'] },
+    { name: 'source-non-ascii', template: '{source_name}_proxy', fields: source('cl\u00e9 \u6620\u50cf.mov'), media: ['cl\u00e9 \u6620\u50cf.mov'], description: 'non-ASCII source names are kept', requirements: ['R8.1'] },
+    { name: 'source-leading-dash', template: '{source_name}', fields: source('-y.mov'), media: ['-y.mov'], description: 'a source name starting with - makes an unsafe output name', requirements: ['R8.8'] },
+    { name: 'source-looks-like-token', template: '{source_name}_{index}', fields: source('{index}.mov'), media: ['{index}.mov'], description: 'a value that looks like a token is not substituted again', requirements: ['R8.3'] },
+    { name: 'source-trailing-underscore', template: '{source_name}_', fields: source('clip_.mov'), media: ['clip_.mov'], description: "'clip_' + '_' collapses and the trailing _ is stripped", requirements: ['R8.4'] },
+    { name: 'job-id-slash', template: '{job_id}', fields: id('a/b'), description: 'a job_id with / makes the name unsafe (separator)', requirements: ['R8.6'] },
+    { name: 'job-id-dot-dot', template: '{job_id}', fields: id('..'), description: "a job_id of '..' makes the name a relative directory name", requirements: ['R8.6'] },
+    { name: 'job-id-dot', template: '{job_id}', fields: id('.'), description: "a job_id of '.' makes the name a relative directory name", requirements: ['R8.6'] },
+    { name: 'job-id-leading-dash', template: '{job_id}', fields: id('-n'), description: 'a job_id starting with - makes the name unsafe', requirements: ['R8.8'] },
+    { name: 'job-id-control', template: '{job_id}', fields: id('a\u0007b'), description: 'a job_id with a BEL control character makes the name unsafe', requirements: ['R8.7'] },
+    { name: 'job-id-empty', template: '{job_id}__{source_name}', fields: id(''), description: 'an empty job_id leaves __ that collapses and is stripped', requirements: ['R8.4'] },
+    { name: 'job-id-underscores', template: '{job_id}', fields: id('__'), description: 'a job_id of __ collapses to nothing: the name falls back to the source name', requirements: ['R8.4'] },
+    { name: 'job-id-looks-like-token', template: '{job_id}', fields: id('{source_name}'), description: 'a job_id that looks like a token is used literally', requirements: ['R8.3'] },
   ];
 }
 
 function safetyCases(): Case[] {
-  const unsafe = (name: string, template: string, why: string): Case => ({ name: `unsafe-${name}`, template, description: `${shown(template)} is refused: ${why}`, tags: ['hostile'] });
+  const unsafe = (name: string, template: string, why: string, requirement: string): Case => ({
+    name: `unsafe-${name}`, template, description: `${shown(template)} is refused: ${why}`, requirements: [requirement], tags: ['hostile'],
+  });
   const controls: Array<[string, string]> = [
     ['nul', '\u0000'], ['soh', '\u0001'], ['tab', '\t'], ['newline', '\n'], ['carriage-return', '\r'], ['unit-separator', '\u001f'],
     ['del', '\u007f'], ['nel', '\u0085'], ['csi', '\u009b'],
   ];
   return [
-    unsafe('slash', 'a/b', 'path separator'),
-    unsafe('leading-slash', '/{source_name}', 'path separator (absolute)'),
-    unsafe('token-then-slash', '{source_name}/x', 'path separator after a token'),
-    unsafe('parent-escape', '../{source_name}', 'path separator (parent directory)'),
-    unsafe('backslash', 'a\\b', 'backslash separator'),
-    unsafe('dot', '.', 'relative directory name'),
-    unsafe('dot-dot', '..', 'relative directory name'),
-    ...controls.map(([name, c]) => unsafe(`control-${name}`, `a${c}b`, 'control character')),
-    unsafe('leading-dash', '-y', 'would be read as an FFmpeg option'),
-    unsafe('lone-dash', '-', 'starts with -'),
-    unsafe('dash-token', '-{source_name}', 'starts with - after substitution'),
-    unsafe('dash-after-strip', '_-{source_name}', 'starts with - once the leading _ is stripped'),
-    { name: 'safe-three-dots', template: '...', description: "'...' is not a relative directory name: it is allowed" },
-    { name: 'safe-space-dash', template: ' -y', description: "' -y' does not start with -: it is allowed" },
-    { name: 'safe-inner-dash', template: '{source_name}-proxy', description: 'a - inside the name is fine' },
+    unsafe('slash', 'a/b', 'path separator', 'R8.6'),
+    unsafe('leading-slash', '/{source_name}', 'path separator (absolute)', 'R8.6'),
+    unsafe('token-then-slash', '{source_name}/x', 'path separator after a token', 'R8.6'),
+    unsafe('parent-escape', '../{source_name}', 'path separator (parent directory)', 'R8.6'),
+    unsafe('backslash', 'a\\b', 'backslash separator', 'R8.6'),
+    unsafe('dot', '.', 'relative directory name', 'R8.6'),
+    unsafe('dot-dot', '..', 'relative directory name', 'R8.6'),
+    ...controls.map(([name, c]) => unsafe(`control-${name}`, `a${c}b`, 'control character', 'R8.7')),
+    unsafe('leading-dash', '-y', 'would be read as an FFmpeg option', 'R8.8'),
+    unsafe('lone-dash', '-', 'starts with -', 'R8.8'),
+    unsafe('dash-token', '-{source_name}', 'starts with - after substitution', 'R8.8'),
+    unsafe('dash-after-strip', '_-{source_name}', 'starts with - once the leading _ is stripped', 'R8.8'),
+    { name: 'safe-three-dots', template: '...', description: "'...' is not a relative directory name: it is allowed", requirements: ['R8.6'] },
+    { name: 'safe-space-dash', template: ' -y', description: "' -y' does not start with -: it is allowed", requirements: ['R8.8'] },
+    { name: 'safe-inner-dash', template: '{source_name}-proxy', description: 'a - inside the name is fine', requirements: ['R8.8'] },
   ];
 }
 
@@ -94,11 +101,12 @@ function lengthCase(bytes: number, char: string): Case {
     name: `length-${bytes}-bytes-${width}-byte-chars`,
     template,
     description: `an output name of ${bytes} bytes with .mp4 in ${width}-byte characters (${partial} bytes as .partial; limit 255)`,
+    requirements: ['R8.9'],
   };
 }
 
 function collapseCases(): Case[] {
-  const c = (name: string, template: string, what: string): Case => ({ name: `collapse-${name}`, template, description: `${shown(template)}: ${what}` });
+  const c = (name: string, template: string, what: string): Case => ({ name: `collapse-${name}`, template, description: `${shown(template)}: ${what}`, requirements: ['R8.4'] });
   return [
     c('double', 'a__b', '__ collapses to _'),
     c('triple', 'a___b', '___ collapses to _'),
@@ -114,16 +122,19 @@ function collapseCases(): Case[] {
 }
 
 function unknownTokenCases(): Case[] {
-  const u = (name: string, template: string, what: string): Case => ({ name: `token-form-${name}`, template, description: `${shown(template)}: ${what}`, contract: '6.3' });
+  // A brace that does not make a known token is literal text (R8.3) once R6.7 has let the template through.
+  const u = (name: string, template: string, what: string, literal = false): Case => ({
+    name: `token-form-${name}`, template, description: `${shown(template)}: ${what}`, requirements: literal ? ['R6.7', 'R8.3'] : ['R6.7'],
+  });
   return [
     u('wrong-case', '{Source_Name}', 'tokens are case-sensitive: unknown'),
     u('inner-spaces', '{ source_name }', 'spaces inside braces: unknown'),
     u('hyphen', '{source-name}', 'hyphen for underscore: unknown'),
     u('empty-braces', 'clip{}', '{} is an unknown token'),
     u('several-unknown', '{take}{index}{shot}{take}', 'each unknown token listed once, in order of appearance'),
-    u('doubled-braces', '{{index}}', 'the inner {index} is known and substituted inside literal braces'),
-    u('unclosed', '{index', 'an unclosed brace is literal text'),
-    u('unopened', 'index}', 'a lone closing brace is literal text'),
+    u('doubled-braces', '{{index}}', 'the inner {index} is known and substituted inside literal braces', true),
+    u('unclosed', '{index', 'an unclosed brace is literal text', true),
+    u('unopened', 'index}', 'a lone closing brace is literal text', true),
   ];
 }
 
@@ -131,7 +142,7 @@ function collisionScenarios(): LoadedScenario[] {
   const c = (name: string, files: readonly string[], template: string, what: string): LoadedScenario => {
     const tree = defaultTree(withFields(baseJobSpec(), { sources: files.map((f) => mediaPath(f)), naming_template: template }));
     for (const file of files) tree[`media/${file}`] = media();
-    return generated({ family: 'naming', name: `collision-${name}`, description: `${files.join(' + ')} with ${shown(template)}: ${what}`, contract: '8', tags: ['naming', 'multi-clip'], tree });
+    return generated({ family: 'naming', name: `collision-${name}`, description: `${files.join(' + ')} with ${shown(template)}: ${what}`, requirements: ['R8.10'], tags: ['naming', 'multi-clip'], tree });
   };
   return [
     c('same-name-other-folder', ['a/clip.mov', 'b/clip.mov'], '{source_name}', 'both resolve to clip.mp4: PARTIAL before FFmpeg'),
@@ -156,7 +167,7 @@ export function namingScenarios(): LoadedScenario[] {
   const single = cases.map((c) => {
     const tree = defaultTree(withFields(baseJobSpec(), { ...c.fields, naming_template: c.template }));
     for (const file of c.media ?? []) tree[`media/${file}`] = media();
-    return generated({ family: 'naming', name: c.name, description: c.description, contract: c.contract ?? '8', tags: tagsOf(c.template, c.tags), tree });
+    return generated({ family: 'naming', name: c.name, description: c.description, requirements: c.requirements, tags: tagsOf(c.template, c.tags), tree });
   });
   return [...single, ...collisionScenarios()];
 }

@@ -1,7 +1,7 @@
 // Family `wrong-type`: every one of the 18 JobSpec fields given every JSON type that is wrong for it
 // (null for the non-nullable ones included), and `sources` holding one item of each wrong type. Each
-// JobSpec is otherwise valid, so the type check of contract section 5.6 is what fails; for
-// `jobspec_version` the version check (5.3) comes first and names the value instead.
+// JobSpec is otherwise valid, so the type check (SPEC R5.14) is what fails; for `jobspec_version` the
+// version check (R5.11) comes first and names the value instead.
 // The field types are copied from the contract's table, not derived from the implementation's schema,
 // so a schema that drifted from the contract shows up as a changed golden.
 
@@ -64,7 +64,7 @@ function scenarioFor(field: string, name: string, value: unknown, what: string):
     description: isVersion
       ? `jobspec_version given ${what} ${shown(value)} fails the version check, which runs before the type checks`
       : `'${field}' given ${what} ${shown(value)} is a contract violation: invalid type for field '${field}'`,
-    contract: isVersion ? '5.3' : '5.6',
+    requirements: isVersion ? ['R5.11', 'R5.2'] : ['R5.14'],
     tags: ['hostile'],
     tree: defaultTree(spec),
   });

@@ -22,7 +22,7 @@ const OLD = { job_id: 'old', final_status: 'COMPLETED', clips: [], _metadata: {}
 
 const scenario: Scenario = {
   description: 'invariant checker test',
-  contract: '11',
+  requirements: ['R1.1'],
   tags: ['crash'],
   tree: {
     'watch/pending/job.json': JOB,

@@ -33,7 +33,8 @@ temporary folder with stand-in ffmpeg/ffprobe first on PATH, and compares with t
 options:
   --impl CMD             the implementation's command line (run by /bin/sh); {watch} becomes the watch
                          folder, and the scenario's arguments (e.g. --once) are appended
-  --level core|strict    core: files, exit codes, result essentials; strict: whole normalised tree (default)
+  --level core|strict    core: files, exit codes, result essentials, scenarios tagged reference skipped;
+                         strict: whole normalised tree (default)
   --filter REGEX         only scenarios whose id matches (repeatable: any of them), e.g. parse/ or ^scan/dot
   --expect FILE          scenario ids expected to fail (JSON list, or one per line; # comments)
   --report FILE          write the verdicts as JSON

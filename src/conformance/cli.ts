@@ -48,7 +48,7 @@ async function main(options: ConformanceOptions): Promise<number> {
   const all = loadScenarios(options.fixtures);
   const known = new Set(all.map((s) => s.id));
   for (const id of expected) if (!known.has(id)) process.stderr.write(`warning: --expect lists ${id}, which is not a scenario\n`);
-  const count = selectPortable(all, options.filters).length;
+  const count = selectPortable(all, options.filters, options.level).length;
   if (count === 0) fail('no portable scenario matches --filter');
 
   const workDir = mkdtempSync(join(tmpdir(), 'conformance-'));

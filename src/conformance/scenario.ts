@@ -7,8 +7,8 @@ import Value from 'typebox/value';
 import { MediaDescriptorSchema } from './media.ts';
 import { portabilityProblems } from './portability.ts';
 
-/** The closed tag vocabulary. */
-export const TAGS = ['portable', 'crash', 'fs-fault', 'timing', 'signals', 'recovery', 'hostile', 'naming', 'cli', 'multi-clip'] as const;
+/** The closed tag vocabulary. `reference`: pins a choice of this reference implementation, skipped at `core`. */
+export const TAGS = ['portable', 'reference', 'crash', 'fs-fault', 'timing', 'signals', 'recovery', 'hostile', 'naming', 'cli', 'multi-clip'] as const;
 
 /**
  * One entry of an input tree. A string is the file's raw text; an object whose single key starts with
@@ -68,8 +68,13 @@ export const StepSchema = Type.Union([
 export const ScenarioSchema = Type.Object(
   {
     description: Type.String({ minLength: 1, description: 'One line: the behaviour this scenario pins' }),
-    contract: Type.String({ pattern: '^\\d+(\\.\\d+)?$', description: 'Contract section, e.g. "5.4"' }),
+    requirements: Type.Array(Type.String({ pattern: '^R\\d+\\.\\d+$' }), {
+      minItems: 1,
+      description: 'The SPEC.md requirements this scenario pins, e.g. ["R5.4"]',
+    }),
     tags: Type.Array(Type.Enum(TAGS)),
+    tier: Type.Optional(Type.Union([Type.Literal('default'), Type.Literal('full')], { description: 'default: part of the default conformance run; full: only in the full run' })),
+    family: Type.Optional(Type.String({ description: 'The generated family this scenario belongs to' })),
     tree: Type.Record(Type.String(), Type.Unknown()),
     steps: Type.Array(StepSchema, { minItems: 1 }),
     ffmpeg_installed: Type.Optional(Type.Boolean({ description: 'false: no ffmpeg on PATH (default true)' })),

@@ -40,9 +40,11 @@ export interface Verdict {
   readonly logs: readonly ExternalRunLog[];
 }
 
-export function selectPortable(scenarios: readonly LoadedScenario[], filters: readonly string[]): LoadedScenario[] {
+/** Portable scenarios matching a filter; at `core`, not those tagged `reference` (they pin this implementation's own choices). */
+export function selectPortable(scenarios: readonly LoadedScenario[], filters: readonly string[], level: Level): LoadedScenario[] {
   const patterns = filters.map((f) => new RegExp(f, 'u'));
-  return scenarios.filter(({ id, scenario }) => (scenario.tags as readonly string[]).includes('portable') && (patterns.length === 0 || patterns.some((p) => p.test(id))));
+  const runs = (tags: readonly string[]): boolean => tags.includes('portable') && !(level === 'core' && tags.includes('reference'));
+  return scenarios.filter(({ id, scenario }) => runs(scenario.tags) && (patterns.length === 0 || patterns.some((p) => p.test(id))));
 }
 
 /** Runs `work` over `items` with at most `jobs` in flight; results keep the items' order. */
@@ -89,7 +91,7 @@ async function checkScenario({ id, scenario }: LoadedScenario, options: SuiteOpt
 
 /** The verdict of every selected portable scenario, in id order. */
 export async function runSuite(options: SuiteOptions): Promise<Verdict[]> {
-  const selected = selectPortable(loadScenarios(options.fixturesDir), options.filters);
+  const selected = selectPortable(loadScenarios(options.fixturesDir), options.filters, options.level);
   const verdicts = await inParallel(selected, options.jobs, (loaded) => checkScenario(loaded, options));
   return verdicts.map((v) => (options.keep ? v : { ...v, root: null }));
 }
