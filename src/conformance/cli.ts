@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CONFORMANCE_USAGE, parseConformanceArgs, parseExpectFile } from './cli-options.ts';
 import type { ConformanceOptions } from './cli-options.ts';
 import { loadScenarios } from './fixtures.ts';
-import { isSuccess, jsonReport, junitReport, summaryLine, tally, verdictLines } from './report.ts';
+import { commonFailure, isSuccess, jsonReport, junitReport, summaryLine, tally, verdictLines } from './report.ts';
 import { installStandIns } from './stand-in-bin.ts';
 import { runSuite, selectPortable } from './suite.ts';
 
@@ -77,6 +77,8 @@ async function main(options: ConformanceOptions): Promise<number> {
   const durationMs = Date.now() - started;
 
   for (const line of verdictLines(verdicts)) process.stdout.write(`${line}\n`);
+  const warning = commonFailure(verdicts);
+  if (warning !== null) process.stdout.write(`${warning}\n`);
   const t = tally(verdicts);
   process.stdout.write(`${summaryLine(t)}\n`);
   if (t.expectedFailures > 0 || t.unexpectedPasses > 0) {

@@ -1,10 +1,11 @@
 // The conformance run (design section 4): every scenario tagged `portable` (optionally filtered) runs
-// against the implementation's command line, a few at a time, and is compared with its golden.
+// against the implementation's command line, a few at a time, and is compared with its golden; one that
+// the level does not check (compare.ts skipReason) is reported as skipped without running.
 
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Divergence, Level } from './compare.ts';
-import { compareWithGolden } from './compare.ts';
+import type { Difference, Level } from './compare.ts';
+import { compareWithGolden, skipReason } from './compare.ts';
 import type { ExternalRunLog, ExternalRunOptions } from './external-run.ts';
 import { runScenarioExternally } from './external-run.ts';
 import type { LoadedScenario } from './fixtures.ts';
@@ -29,11 +30,19 @@ export interface SuiteOptions extends ExternalRunOptions {
 
 export interface Verdict {
   readonly id: string;
-  /** `error`: the scenario could not be run or compared at all (missing golden, unsupported step). */
-  readonly outcome: 'pass' | 'fail' | 'error';
+  /** The scenario's one-line description of the behaviour it pins. */
+  readonly description: string;
+  /**
+   * `error`: the scenario could not be run or compared at all (missing golden, unsupported step);
+   * `skip`: not checked at this level (see `skipped`).
+   */
+  readonly outcome: 'pass' | 'fail' | 'error' | 'skip';
   readonly expectedToFail: boolean;
-  readonly divergence: Divergence | null;
+  /** Every difference from the golden (empty unless the outcome is `fail`). */
+  readonly differences: readonly Difference[];
   readonly error: string | null;
+  /** Why the scenario was skipped, or null. */
+  readonly skipped: string | null;
   readonly durationMs: number;
   /** The scenario's directory (kept only with `keep`). */
   readonly root: string | null;
@@ -68,8 +77,11 @@ function readGolden(goldenDir: string, id: string): Golden {
 }
 
 async function checkScenario({ id, scenario }: LoadedScenario, options: SuiteOptions): Promise<Verdict> {
-  const started = Date.now();
   const expectedToFail = options.expectedFailures.has(id);
+  const { description } = scenario;
+  const skipped = skipReason(scenario.tags, options.level);
+  if (skipped !== null) return { id, description, outcome: 'skip', expectedToFail, differences: [], error: null, skipped, durationMs: 0, root: null, logs: [] };
+  const started = Date.now();
   // `parse/bad-codec` → `parse.bad-codec-XXXXXX`; the real path, because runners report real paths.
   const root = realpathSync(mkdtempSync(join(options.workDir, `${id.replaceAll('/', '.')}-`)));
   let logs: readonly ExternalRunLog[] = [];
@@ -77,11 +89,12 @@ async function checkScenario({ id, scenario }: LoadedScenario, options: SuiteOpt
     const golden = readGolden(options.goldenDir, id);
     const run = await runScenarioExternally(scenario, root, options);
     logs = run.logs;
-    const divergence = compareWithGolden(golden, run.runs, options.level);
-    return { id, outcome: divergence === null ? 'pass' : 'fail', expectedToFail, divergence, error: null, durationMs: Date.now() - started, root, logs };
+    const differences = compareWithGolden(golden, run.runs, options.level);
+    const outcome = differences.length === 0 ? 'pass' : 'fail';
+    return { id, description, outcome, expectedToFail, differences, error: null, skipped: null, durationMs: Date.now() - started, root, logs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { id, outcome: 'error', expectedToFail, divergence: null, error: message, durationMs: Date.now() - started, root, logs };
+    return { id, description, outcome: 'error', expectedToFail, differences: [], error: message, skipped: null, durationMs: Date.now() - started, root, logs };
   } finally {
     if (!options.keep) rmSync(root, { recursive: true, force: true });
   }
