@@ -19,7 +19,7 @@ export function alteredImpl(mode: 'partial-as-failed' | 'failed-left-in-running'
 
 export interface ReportedScenario {
   readonly id: string;
-  readonly outcome: 'pass' | 'fail' | 'error';
+  readonly outcome: 'pass' | 'fail' | 'error' | 'skip';
   readonly expected_to_fail: boolean;
   readonly first_difference: string | null;
   readonly error: string | null;

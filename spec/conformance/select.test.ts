@@ -1,4 +1,4 @@
-// Which scenarios a conformance run checks: portable ones, by --filter, and at `core` not the `reference` ones.
+// Which scenarios a conformance run selects: portable ones, by --filter (compare.test.ts: which a level then skips).
 
 import { describe, expect, it } from 'vitest';
 import type { LoadedScenario } from '../../src/conformance/fixtures.ts';
@@ -13,15 +13,11 @@ const ALL = [scenario('parse/a', ['portable']), scenario('recovery/lock', ['port
 const ids = (selected: readonly LoadedScenario[]): string[] => selected.map((s) => s.id);
 
 describe('selectPortable', () => {
-  it('runs every portable scenario at strict, reference ones included', () => {
-    expect(ids(selectPortable(ALL, [], 'strict'))).toEqual(['parse/a', 'recovery/lock', 'parse/b']);
-  });
-
-  it('skips the reference ones at core', () => {
-    expect(ids(selectPortable(ALL, [], 'core'))).toEqual(['parse/a', 'parse/b']);
+  it('selects every portable scenario, reference ones included', () => {
+    expect(ids(selectPortable(ALL, []))).toEqual(['parse/a', 'recovery/lock', 'parse/b']);
   });
 
   it('keeps only ids matching one of the filters', () => {
-    expect(ids(selectPortable(ALL, ['^parse/b$', 'lock'], 'strict'))).toEqual(['recovery/lock', 'parse/b']);
+    expect(ids(selectPortable(ALL, ['^parse/b$', 'lock']))).toEqual(['recovery/lock', 'parse/b']);
   });
 });

@@ -1,45 +1,72 @@
-// A stand-in `ffmpeg` for CLI tests: a tiny shell script put first on PATH. It writes a small output
-// for ordinary sources, fails for sources containing FAIL, and sleeps for sources containing SLOW.
+// The sandbox of the suites that run our CLI on a real folder (spec/e2e, spec/realfs): a temporary root with
+// watch/, media/, out/ and a bin/ holding the one stand-in `ffmpeg` and `ffprobe` of the conformance suite
+// (src/conformance/stand-in, installed by stand-in-bin.ts), first on PATH. Media files are descriptors
+// (spec/stand-ins.md), so these suites speak the same language as every scenario.
 
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeMedia } from '../../src/conformance/media.ts';
+import { installStandInBin } from '../../src/conformance/stand-in-bin.ts';
 
-const SCRIPT = `#!/bin/sh
-src=""; out=""; prev=""
-for a in "$@"; do
-  if [ "$prev" = "-i" ]; then src="\${a#file:}"; fi
-  prev="$a"; out="$a"
-done
-if grep -q FAIL "$src"; then echo "stand-in: cannot decode $src" >&2; exit 1; fi
-if grep -q SLOW "$src"; then exec sleep 30; fi
-printf 'proxy of %s\\n' "$src" > "$out"
-`;
+/**
+ * Here the stand-in sleeps a descriptor's `duration_ms` for real (up to this): these suites stop and kill
+ * runners mid-clip. Media that should be quick say `duration_ms: 0`.
+ */
+const REAL_SLEEP_MS = 120_000;
+
+/**
+ * The media these suites use, as file contents:
+ * - ok: an output of 1024 bytes at once, exit 0.
+ * - fail: "stand-in: cannot decode" on stderr, exit 1, no output.
+ * - truncate: 10 bytes of output, an error on stderr, exit 1 (the runner keeps the `.partial`).
+ * - slow: a clean run that takes 30 s (a stop signal ends it: half the output, exit 255).
+ * - stream: the output grows by 10 bytes every 50 ms for 30 s, until the process is stopped or killed.
+ * - hang: never finishes, writes nothing, and shows `sleep` in /proc/<pid>/comm (argv[0] stays `ffmpeg`):
+ *   a runner must recognise its FFmpeg by argv[0] too.
+ * - delay: an output of 1024 bytes after one second.
+ * - killRunner: writes its whole output, SIGKILLs its parent (the runner), then exits 0: a crash after
+ *   FFmpeg finished and before the runner saw it.
+ */
+export const MEDIA = {
+  ok: encodeMedia({ duration_ms: 0 }),
+  fail: encodeMedia({ exit: 1, stderr: 'stand-in: cannot decode\n', duration_ms: 0 }),
+  truncate: encodeMedia({ exit: 1, output_bytes: 10, stderr: 'stand-in: error while decoding\n', duration_ms: 0 }),
+  slow: encodeMedia({ duration_ms: 30_000 }),
+  stream: encodeMedia({ output_bytes: 6000, chunks: 600, duration_ms: 30_000 }),
+  hang: encodeMedia({ hang: true, comm: 'sleep' }),
+  delay: encodeMedia({ duration_ms: 1000 }),
+  killRunner: encodeMedia({ kill_runner: 'after_output', duration_ms: 0 }),
+} as const;
+
+/** The bytes of a MEDIA.ok (or MEDIA.delay) output. */
+export const OK_OUTPUT_BYTES = 1024;
 
 export interface Sandbox {
   readonly root: string;
   readonly watch: string;
   readonly media: string;
   readonly out: string;
-  /** PATH with the stand-in ffmpeg first. */
+  /** Where the stand-in ffmpeg and ffprobe are. */
+  readonly bin: string;
+  /** PATH with the stand-ins first. */
   readonly path: string;
   cleanup(): void;
 }
 
 export function makeSandbox(): Sandbox {
   const root = mkdtempSync(join(tmpdir(), 'runner-e2e-'));
-  const bin = join(root, 'bin');
+  const bin = installStandInBin({ dir: join(root, 'bin'), nodePath: process.execPath, maxSleepMs: REAL_SLEEP_MS });
   const sandbox: Sandbox = {
     root,
     watch: join(root, 'watch'),
     media: join(root, 'media'),
     out: join(root, 'out'),
+    bin,
     path: `${bin}:${process.env.PATH ?? ''}`,
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
-  for (const dir of [bin, sandbox.watch, sandbox.media, sandbox.out]) mkdirSync(dir, { recursive: true });
-  writeFileSync(join(bin, 'ffmpeg'), SCRIPT);
-  chmodSync(join(bin, 'ffmpeg'), 0o755);
+  for (const dir of [sandbox.watch, sandbox.media, sandbox.out]) mkdirSync(dir, { recursive: true });
   return sandbox;
 }
 

@@ -1,9 +1,10 @@
 // An in-process FFmpeg that acts out media descriptors (design section 3) against the scenario's
 // filesystem and the fake clock. It is a different "process": it uses the raw filesystem, not the
-// runner's (which may be dead or faulty), and it honours -n like the real tool.
+// runner's (which may be dead or faulty), it honours -n like the real tool, and it writes no file for an
+// output that is stdout, a pipe or the null muxer.
 
 import type { Fs, TranscodeOutcome, Transcoder } from '../../src/ports.ts';
-import { behaviourOf, decodeMedia, fakeOutputBytes, fakeStderr } from '../../src/conformance/media.ts';
+import { behaviourOf, bytesWrittenBy, decodeMedia, fakeOutputBytes, fakeStderr, outputFileOf, sourcePathOf } from '../../src/conformance/media.ts';
 import type { FakeClock } from './fake-clock.ts';
 
 export interface FakeTranscoderOptions {
@@ -32,17 +33,15 @@ export function createFakeTranscoder(options: FakeTranscoderOptions): Transcoder
     );
   }
 
-  async function writeOutput(path: string, bytes: number | null): Promise<void> {
-    if (bytes !== null) await fs.writeFileExclusive(path, fakeOutputBytes(bytes));
-  }
-
   return {
     locate: async () => options.ffmpegPath,
     async run({ argv, timeoutMs, signal, onSpawn }) {
       await onSpawn?.(nextPid++);
-      const input = argv[argv.indexOf('-i') + 1] ?? '';
-      const source = input.startsWith('file:') ? input.slice('file:'.length) : input;
-      const output = argv[argv.length - 1] ?? '';
+      const args = argv.slice(1);
+      const input = args[args.indexOf('-i') + 1] ?? '';
+      const source = sourcePathOf(input);
+      // null: stdout, a pipe or the null muxer, where FFmpeg writes no file.
+      const output = outputFileOf(args);
       let text: string;
       try {
         text = new TextDecoder().decode(await fs.readFile(source));
@@ -51,30 +50,32 @@ export function createFakeTranscoder(options: FakeTranscoderOptions): Transcoder
       }
       const descriptor = decodeMedia(text);
       if (descriptor === null) return exited(1, `${input}: Invalid data found when processing input\n`);
-      if (await exists(output)) return exited(1, `File '${output}' already exists. Exiting.\n`);
+      if (output !== null && (await exists(output))) return exited(1, `File '${output}' already exists. Exiting.\n`);
       const stderr = fakeStderr(descriptor);
       const tail = stderr.length > 65536 ? stderr.slice(-65536) : stderr;
       const behaviour = behaviourOf(descriptor);
+      // Nothing can look at the output while this "process" runs (the runner waits for it), so it is written
+      // once, with what the real stand-in has written by the time it ends.
+      const writeOutput = async (bytes: number | null): Promise<void> => {
+        if (output !== null && bytes !== null) await fs.writeFileExclusive(output, fakeOutputBytes(bytes));
+      };
 
       if (behaviour.kind === 'kill-runner') {
         await clock.sleep(behaviour.durationMs);
-        await writeOutput(output, behaviour.outputBytes);
+        await writeOutput(bytesWrittenBy(behaviour.output, behaviour.durationMs));
         return options.killRunner(`media ${source} asked to kill the runner`);
       }
       const durationMs = behaviour.kind === 'hang' ? Number.POSITIVE_INFINITY : behaviour.durationMs;
+      const started = clock.now();
       await clock.sleep(Math.min(durationMs, timeoutMs), signal);
-      if (signal.aborted) {
-        // Like the real tool on SIGTERM: it finalises the truncated file it has and exits 255.
-        if (behaviour.kind !== 'hang') await writeOutput(output, behaviour.outputBytes === null ? null : Math.floor(behaviour.outputBytes / 2));
-        return exited(255, `${tail}Exiting normally, received signal 15.\n`);
-      }
-      if (durationMs > timeoutMs) {
-        // As the real tool under execa's timeout: SIGTERM, a truncated file, exit 255.
-        if (behaviour.kind !== 'hang') await writeOutput(output, behaviour.outputBytes === null ? null : Math.floor(behaviour.outputBytes / 2));
-        return { exitCode: 255, signal: null, timedOut: true, stderrTail: `${tail}Exiting normally, received signal 15.\n` };
+      if (signal.aborted || durationMs > timeoutMs) {
+        // Like the real tool on SIGTERM (a stop, or execa's timeout): it finalises the truncated file it has
+        // and exits 255. A hang has written nothing.
+        if (behaviour.kind !== 'hang') await writeOutput(behaviour.output.stopBytes ?? bytesWrittenBy(behaviour.output, clock.now() - started));
+        return { exitCode: 255, signal: null, timedOut: !signal.aborted, stderrTail: `${tail}Exiting normally, received signal 15.\n` };
       }
       if (behaviour.kind === 'hang') throw new Error('unreachable: a hang always times out');
-      await writeOutput(output, behaviour.outputBytes);
+      await writeOutput(bytesWrittenBy(behaviour.output, behaviour.durationMs));
       if (behaviour.kind === 'signal') return { exitCode: null, signal: behaviour.signal, timedOut: false, stderrTail: tail };
       return exited(behaviour.code, tail);
     },

@@ -7,8 +7,9 @@
 import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fakeOutputBytes } from '../../src/conformance/media.ts';
 import {
-  atimeTracksReads, checkInvariants, jobSpec, makeRealSandbox, markUnread, media, namesIn, runOnce, snapshot, wasRead,
+  atimeTracksReads, checkInvariants, jobSpec, makeRealSandbox, markUnread, media, namesIn, OK_OUTPUT_BYTES, runOnce, snapshot, wasRead,
 } from './real-tree.ts';
 
 const SYMLINK = 'Invalid JobSpec file: symbolic link';
@@ -88,7 +89,9 @@ describe('symbolic links', { timeout: 60_000 }, () => {
     expect(existsSync(join(elsewhere, 'created-through-link.mov'))).toBe(false);
 
     expect(filed.get('source-link.json')?.folder).toBe('completed');
-    expect(readFileSync(join(out, 'alias_proxy.mov'), 'utf8')).toBe(`proxy of ${join(sandbox.media, 'alias.mov')}\n`);
+    // The stand-in's output for a source named by its symlink: the runner passed the link's own path.
+    expect(readFileSync(join(out, 'alias_proxy.mov'))).toEqual(Buffer.from(fakeOutputBytes(OK_OUTPUT_BYTES)));
+    expect(filed.get('source-link.json')?.result?.clips[0]?.ffmpeg_command).toContain(`file:${join(sandbox.media, 'alias.mov')}`);
     expect(namesIn(out)).toEqual(['alias_proxy.mov', 'over_proxy.mov', 'through_proxy.mov.partial']);
   });
 });

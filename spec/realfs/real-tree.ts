@@ -1,10 +1,10 @@
 // Helpers for the real-filesystem suite (spec/realfs): what memfs cannot model (FIFOs, symlinks, hard
 // links, EXDEV, directories named like JobSpecs, a real runner process killed with SIGKILL) checked through
-// the real CLI on a real temporary folder, with a stand-in `ffmpeg` first on PATH.
+// the real CLI on a real temporary folder, with the one stand-in `ffmpeg` first on PATH.
 //
-// The sandbox is spec/e2e's, with a richer stand-in script (the e2e one is not edited): the first word of a
-// source picks what the stand-in does, so a test can hold a job mid-clip, make it hang, or have the
-// "FFmpeg" kill its runner at a precise point. The invariants of reliability.md section 3 are checked on
+// The sandbox is spec/e2e's: its stand-in is the conformance suite's, acting out media descriptors with real
+// durations, so a test can hold a job mid-clip, make it hang, or have the "FFmpeg" kill its runner at a
+// precise point (MEDIA in spec/e2e/stand-in.ts). The invariants of reliability.md section 3 are checked on
 // the real tree by comparing a snapshot taken before the runs with one taken after.
 
 import { waitFor as pollUntil } from '../support/polling.ts';
@@ -21,9 +21,9 @@ import Value from 'typebox/value';
 import type { JobResult } from '../../src/result.ts';
 import { JobResultSchema } from '../../src/result.ts';
 import type { Sandbox } from '../e2e/stand-in.ts';
-import { jobSpec, makeSandbox } from '../e2e/stand-in.ts';
+import { jobSpec, makeSandbox, MEDIA, OK_OUTPUT_BYTES } from '../e2e/stand-in.ts';
 
-export { jobSpec };
+export { jobSpec, MEDIA, OK_OUTPUT_BYTES };
 export type { Sandbox };
 
 const CLI = join(import.meta.dirname, '../../src/cli.ts');
@@ -31,55 +31,7 @@ const CLI = join(import.meta.dirname, '../../src/cli.ts');
 const TSX = import.meta.resolve('tsx');
 
 // ---------------------------------------------------------------------------------------------------
-// The sandbox and its stand-in ffmpeg.
-
-/**
- * Source contents the stand-in acts on (anything else: a small output, exit 0).
- * - FAIL: "cannot decode" on stderr, exit 1, no output.
- * - TRUNCATE: a few bytes of output, then an error and exit 1 (the runner keeps the `.partial`).
- * - STREAM: keeps appending to its output every 50 ms (for at most 30 s) until killed. The process stays
- *   the script itself, so /proc/<pid>/comm reads `ffmpeg`, as it does for the real one.
- * - HANG: becomes `sleep 30` with argv[0] `ffmpeg` (comm reads `sleep`: the runner must recognise it by
- *   its cmdline), having written nothing.
- * - DELAY: a small output after one second.
- * - KILL_RUNNER: writes its whole output, SIGKILLs its parent (the runner), then exits 0: a crash after
- *   FFmpeg finished and before the runner saw it.
- */
-export const MEDIA = {
-  ok: 'media\n',
-  fail: 'FAIL\n',
-  truncate: 'TRUNCATE\n',
-  stream: 'STREAM\n',
-  hang: 'HANG\n',
-  delay: 'DELAY\n',
-  killRunner: 'KILL_RUNNER\n',
-} as const;
-
-const STAND_IN = `#!/bin/bash
-# Stand-in ffmpeg for spec/realfs: the first word of the source picks what it does.
-set -C # like -n: never clobber an existing output
-src=""; out=""; prev=""
-for a in "$@"; do
-  if [ "$prev" = "-i" ]; then src="\${a#file:}"; fi
-  prev="$a"; out="$a"
-done
-case "$(head -c 16 -- "$src")" in
-  FAIL*) echo "stand-in: cannot decode $src" >&2; exit 1 ;;
-  TRUNCATE*) printf 'truncated\\n' > "$out"; echo "stand-in: error while decoding $src" >&2; exit 1 ;;
-  STREAM*)
-    printf 'header\\n' > "$out" || exit 1
-    i=0
-    while [ $i -lt 600 ]; do printf 'frame\\n' >> "$out"; sleep 0.05; i=$((i + 1)); done
-    exit 0 ;;
-  HANG*) exec -a ffmpeg sleep 30 ;;
-  DELAY*) sleep 1 ;;
-  KILL_RUNNER*)
-    printf 'proxy of %s\\n' "$src" > "$out" || exit 1
-    kill -KILL "$PPID"
-    exit 0 ;;
-esac
-printf 'proxy of %s\\n' "$src" > "$out" || exit 1
-`;
+// The sandbox.
 
 export interface RealSandbox extends Sandbox {
   /** A folder outside the watch folder and the output directory: symlink targets, other hard-link names. */
@@ -107,13 +59,12 @@ function scopeOf(sandbox: Sandbox): Scope {
 }
 
 /**
- * spec/e2e's sandbox with this suite's stand-in, the four state folders already made (so the trees
- * before and after compare folder for folder) and an `elsewhere/` folder beside them. `onFinished` is
- * the test context's onTestFinished: the sandbox's processes are stopped and its folders removed then.
+ * spec/e2e's sandbox with the four state folders already made (so the trees before and after compare
+ * folder for folder) and an `elsewhere/` folder beside them. `onFinished` is the test context's
+ * onTestFinished: the sandbox's processes are stopped and its folders removed then.
  */
 export function makeRealSandbox(onFinished: (cleanup: () => Promise<void>) => void): RealSandbox {
   const base = makeSandbox();
-  writeFileSync(join(base.root, 'bin', 'ffmpeg'), STAND_IN, { mode: 0o755 });
   const sandbox: RealSandbox = {
     ...base,
     elsewhere: join(base.root, 'elsewhere'),
@@ -281,7 +232,7 @@ export function recordedStandIn(sandbox: Sandbox): number | null {
  * `sleep 20`, which never reaps it. Returns its pid and start time (field 22 of /proc/<pid>/stat).
  */
 export async function zombieNamedFfmpeg(sandbox: Sandbox): Promise<{ pid: number; startTime: string }> {
-  const holder = execa('sh', ['-c', `"$0" </dev/null >/dev/null 2>&1 & echo $!; exec sleep 20`, join(sandbox.root, 'bin', 'ffmpeg')], {
+  const holder = execa('sh', ['-c', `"$0" </dev/null >/dev/null 2>&1 & echo $!; exec sleep 20`, join(sandbox.bin, 'ffmpeg')], {
     reject: false,
     buffer: false,
   });

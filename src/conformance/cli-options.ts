@@ -33,12 +33,13 @@ temporary folder with stand-in ffmpeg/ffprobe first on PATH, and compares with t
 options:
   --impl CMD             the implementation's command line (run by /bin/sh); {watch} becomes the watch
                          folder, and the scenario's arguments (e.g. --once) are appended
-  --level core|strict    core: files, exit codes, result essentials, scenarios tagged reference skipped;
-                         strict: whole normalised tree (default)
+  --level core|strict    core: exit codes, which paths exist, the bytes of every file but results, result
+                         essentials (scenarios tagged reference are skipped); strict: the whole normalised
+                         tree (default)
   --filter REGEX         only scenarios whose id matches (repeatable: any of them), e.g. parse/ or ^scan/dot
   --expect FILE          scenario ids expected to fail (JSON list, or one per line; # comments)
-  --report FILE          write the verdicts as JSON
-  --junit FILE           write the verdicts as JUnit XML
+  --report FILE          write the verdicts as JSON, every difference included
+  --junit FILE           write the verdicts as JUnit XML, each run's output in <system-out>
   --keep                 keep each scenario's temporary folder and print where they are
   --jobs N               scenarios run at once (default 2)
   --timeout-seconds N    kill a run that takes longer (default 60)

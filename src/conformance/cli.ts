@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CONFORMANCE_USAGE, parseConformanceArgs, parseExpectFile } from './cli-options.ts';
 import type { ConformanceOptions } from './cli-options.ts';
 import { loadScenarios } from './fixtures.ts';
-import { isSuccess, jsonReport, junitReport, summaryLine, tally, verdictLines } from './report.ts';
+import { commonFailure, isSuccess, jsonReport, junitReport, summaryLine, tally, verdictLines } from './report.ts';
 import { installStandIns } from './stand-in-bin.ts';
 import { runSuite, selectPortable } from './suite.ts';
 
@@ -48,7 +48,7 @@ async function main(options: ConformanceOptions): Promise<number> {
   const all = loadScenarios(options.fixtures);
   const known = new Set(all.map((s) => s.id));
   for (const id of expected) if (!known.has(id)) process.stderr.write(`warning: --expect lists ${id}, which is not a scenario\n`);
-  const count = selectPortable(all, options.filters, options.level).length;
+  const count = selectPortable(all, options.filters).length;
   if (count === 0) fail('no portable scenario matches --filter');
 
   const workDir = mkdtempSync(join(tmpdir(), 'conformance-'));
@@ -77,6 +77,8 @@ async function main(options: ConformanceOptions): Promise<number> {
   const durationMs = Date.now() - started;
 
   for (const line of verdictLines(verdicts)) process.stdout.write(`${line}\n`);
+  const warning = commonFailure(verdicts);
+  if (warning !== null) process.stdout.write(`${warning}\n`);
   const t = tally(verdicts);
   process.stdout.write(`${summaryLine(t)}\n`);
   if (t.expectedFailures > 0 || t.unexpectedPasses > 0) {

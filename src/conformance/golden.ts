@@ -1,5 +1,6 @@
 // Golden files: for each `run` step of a scenario, the exit code and the normalised tree after it.
-// Canonical JSON (2 spaces, LF, trailing newline) so that a changed golden reads well in a diff.
+// Canonical JSON (2 spaces, LF, trailing newline) so that a changed golden reads well in a diff, and the
+// differences between two such documents (every one, or the first).
 
 import Type from 'typebox';
 import Value from 'typebox/value';
@@ -32,31 +33,54 @@ export function canonicalJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-function jsonPointer(parts: readonly (string | number)[]): string {
-  return parts.length === 0 ? '/' : parts.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+/** A place where two JSON documents differ: the keys and indexes down to it. */
+export interface JsonDifference {
+  readonly path: readonly (string | number)[];
+  /** Same keys and values but another order (key order is part of the contract, section 10). */
+  readonly keyOrder: boolean;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The JSON pointer of a difference, with ` (key order)` when only the order of keys differs. */
+export function jsonPointer({ path, keyOrder }: JsonDifference): string {
+  const pointer = path.length === 0 ? '/' : path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+  return keyOrder ? `${pointer} (key order)` : pointer;
+}
+
+/**
+ * Every place where `actual` differs from `expected`, in the expected document's order (keys only `actual`
+ * has come after its own): a missing or extra key or item is one difference, not descended into; an object
+ * whose shared keys come in another order is one more, after those inside it.
+ */
+export function jsonDifferences(expected: unknown, actual: unknown): JsonDifference[] {
+  const found: JsonDifference[] = [];
+  const walk = (e: unknown, a: unknown, at: (string | number)[]): void => {
+    if (Object.is(e, a)) return;
+    if (Array.isArray(e) && Array.isArray(a)) {
+      for (let i = 0; i < Math.max(e.length, a.length); i += 1) {
+        if (i >= e.length || i >= a.length) found.push({ path: [...at, i], keyOrder: false });
+        else walk(e[i], a[i], [...at, i]);
+      }
+      return;
+    }
+    if (isPlainObject(e) && isPlainObject(a)) {
+      for (const key of new Set([...Object.keys(e), ...Object.keys(a)])) {
+        if (!(key in e) || !(key in a)) found.push({ path: [...at, key], keyOrder: false });
+        else walk(e[key], a[key], [...at, key]);
+      }
+      const shared = (of: Record<string, unknown>, other: Record<string, unknown>): string => Object.keys(of).filter((k) => k in other).join('\u0000');
+      if (shared(e, a) !== shared(a, e)) found.push({ path: at, keyOrder: true });
+      return;
+    }
+    found.push({ path: at, keyOrder: false });
+  };
+  walk(expected, actual, []);
+  return found;
 }
 
 /** The JSON pointer of the first place where `actual` differs from `expected`, or null when equal. */
-export function firstDifference(expected: unknown, actual: unknown, at: (string | number)[] = []): string | null {
-  if (Object.is(expected, actual)) return null;
-  if (Array.isArray(expected) && Array.isArray(actual)) {
-    for (let i = 0; i < Math.max(expected.length, actual.length); i += 1) {
-      const diff = firstDifference(expected[i], actual[i], [...at, i]);
-      if (diff !== null) return diff;
-    }
-    return null;
-  }
-  if (expected !== null && actual !== null && typeof expected === 'object' && typeof actual === 'object' && !Array.isArray(expected) && !Array.isArray(actual)) {
-    const e = expected as Record<string, unknown>;
-    const a = actual as Record<string, unknown>;
-    const keys = [...new Set([...Object.keys(e), ...Object.keys(a)])].sort();
-    for (const key of keys) {
-      if (!(key in e) || !(key in a)) return jsonPointer([...at, key]);
-      const diff = firstDifference(e[key], a[key], [...at, key]);
-      if (diff !== null) return diff;
-    }
-    // Same keys and values but another order: key order is part of the contract (section 10).
-    return Object.keys(e).join('\u0000') === Object.keys(a).join('\u0000') ? null : `${jsonPointer(at)} (key order)`;
-  }
-  return jsonPointer(at);
+export function firstDifference(expected: unknown, actual: unknown): string | null {
+  const [first] = jsonDifferences(expected, actual);
+  return first === undefined ? null : jsonPointer(first);
 }

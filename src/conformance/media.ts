@@ -10,12 +10,25 @@ export const MediaDescriptorSchema = Type.Object(
     exit: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'Exit code (default 0)' })),
     output_bytes: Type.Optional(Type.Integer({ minimum: 0, description: 'Bytes written to the output (default: 1024 on a clean exit, else no file)' })),
     no_output: Type.Optional(Type.Boolean({ description: 'Write no output file at all' })),
+    chunks: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Write the output in this many equal pieces, one every duration_ms / chunks (default: all of it at the end); a stop keeps the pieces written',
+      }),
+    ),
     stderr: Type.Optional(Type.String({ description: 'Text written to stderr' })),
     stderr_bytes: Type.Optional(Type.Integer({ minimum: 0, description: 'Additional filler bytes written to stderr after `stderr`' })),
     duration_ms: Type.Optional(Type.Integer({ minimum: 0, description: 'How long the run takes (default 1000)' })),
     hang: Type.Optional(Type.Boolean({ description: 'Never finish by itself: only a timeout or a stop ends it' })),
-    kill_runner: Type.Optional(Type.Boolean({ description: 'Half-way through, SIGKILL the runner (the parent process)' })),
+    kill_runner: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Literal('after_output')], {
+        description: 'true: half-way through, SIGKILL the runner (the parent process); "after_output": once the whole output is written',
+      }),
+    ),
     signal: Type.Optional(Type.String({ description: 'Die by this signal (e.g. SIGSEGV) instead of exiting' })),
+    comm: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 15, description: 'Real processes only: the name /proc/<pid>/comm shows while it runs (default ffmpeg; argv[0] stays ffmpeg)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -54,19 +67,66 @@ export function fakeStderr(descriptor: MediaDescriptor): string {
   return (descriptor.stderr ?? '') + line.repeat(Math.ceil(filler / line.length)).slice(0, filler);
 }
 
-/** Where the descriptor says the process ends. */
+/**
+ * The output a run writes: after `atMs` of its run the file holds the first `bytes` of fakeOutputBytes
+ * (the first write creates the file, even with 0 bytes; no write: no file). `stopBytes` is what a stop before the end leaves: a number when the output is written
+ * in one piece at the end (half of it: the real tool finalises the truncated file it has), null when it is
+ * written in chunks (the chunks written so far stay) or there is no output.
+ */
+export interface OutputPlan {
+  readonly writes: readonly { readonly atMs: number; readonly bytes: number }[];
+  readonly stopBytes: number | null;
+}
+
+/** Where the descriptor says the process ends; `durationMs` of a kill-runner run is the time until the kill. */
 export type MediaBehaviour =
-  | { kind: 'exit'; code: number; outputBytes: number | null; durationMs: number }
-  | { kind: 'signal'; signal: string; outputBytes: number | null; durationMs: number }
+  | { kind: 'exit'; code: number; durationMs: number; output: OutputPlan }
+  | { kind: 'signal'; signal: string; durationMs: number; output: OutputPlan }
   | { kind: 'hang' }
-  | { kind: 'kill-runner'; outputBytes: number; durationMs: number };
+  | { kind: 'kill-runner'; durationMs: number; output: OutputPlan };
+
+/** The pieces of `bytes` output over `durationMs`: one at the end, or `chunks` evenly spaced. */
+function outputPlan(bytes: number | null, durationMs: number, chunks: number | undefined): OutputPlan {
+  if (bytes === null) return { writes: [], stopBytes: null };
+  if (chunks === undefined) return { writes: [{ atMs: durationMs, bytes }], stopBytes: Math.floor(bytes / 2) };
+  const writes = Array.from({ length: chunks }, (_, i) => ({ atMs: Math.floor(((i + 1) * durationMs) / chunks), bytes: Math.floor(((i + 1) * bytes) / chunks) }));
+  return { writes, stopBytes: null };
+}
+
+/** How many bytes of the output exist `elapsedMs` into the run; null while there is no file. */
+export function bytesWrittenBy(plan: OutputPlan, elapsedMs: number): number | null {
+  const landed = plan.writes.filter((w) => w.atMs <= elapsedMs);
+  return landed.length === 0 ? null : Math.max(...landed.map((w) => w.bytes));
+}
 
 export function behaviourOf(descriptor: MediaDescriptor): MediaBehaviour {
   const durationMs = descriptor.duration_ms ?? 1000;
   const exit = descriptor.exit ?? 0;
   const outputBytes = descriptor.no_output === true ? null : (descriptor.output_bytes ?? (exit === 0 && descriptor.signal === undefined ? 1024 : null));
+  const output = outputPlan(outputBytes, durationMs, descriptor.chunks);
   if (descriptor.hang === true) return { kind: 'hang' };
-  if (descriptor.kill_runner === true) return { kind: 'kill-runner', outputBytes: Math.floor((outputBytes ?? 0) / 2), durationMs: Math.floor(durationMs / 2) };
-  if (descriptor.signal !== undefined) return { kind: 'signal', signal: descriptor.signal, outputBytes, durationMs };
-  return { kind: 'exit', code: exit, outputBytes, durationMs };
+  if (descriptor.kill_runner === 'after_output') return { kind: 'kill-runner', durationMs, output };
+  if (descriptor.kill_runner === true) {
+    // Half-way: what is on disk by then (one piece written at the end is half written at the kill).
+    const half = Math.floor(durationMs / 2);
+    const writes = descriptor.chunks === undefined ? [{ atMs: half, bytes: Math.floor((outputBytes ?? 0) / 2) }] : output.writes.filter((w) => w.atMs <= half);
+    return { kind: 'kill-runner', durationMs: half, output: { writes, stopBytes: null } };
+  }
+  if (descriptor.signal !== undefined) return { kind: 'signal', signal: descriptor.signal, durationMs, output };
+  return { kind: 'exit', code: exit, durationMs, output };
+}
+
+/** The path a `-i` argument names: FFmpeg's `file:` protocol prefix removed. */
+export function sourcePathOf(input: string): string {
+  return input.startsWith('file:') ? input.slice('file:'.length) : input;
+}
+
+/**
+ * The file an FFmpeg command line writes (its last argument), or null when it writes none: the output is
+ * stdout (`-`), a pipe (`pipe:1`), or the null muxer (`-f null`) discards it. Arguments exclude argv[0].
+ */
+export function outputFileOf(args: readonly string[]): string | null {
+  const output = args.at(-1);
+  if (output === undefined || output === '-' || output.startsWith('pipe:')) return null;
+  return args.some((arg, i) => arg === '-f' && args[i + 1] === 'null') ? null : output;
 }

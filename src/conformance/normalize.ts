@@ -40,9 +40,14 @@ export function normaliseResult(value: unknown, ctx: NormaliseContext, key = '')
 
 const TEXT_LIMIT = 64 * 1024;
 
+/** Result files are the tree entries compared as parsed JSON (and, at `core`, only in part). */
+export function isResultFile(path: string): boolean {
+  return path.endsWith('.result.json');
+}
+
 /** One file's content as a tree entry: result files as normalised JSON, text as text, else a digest. */
 export function normaliseFile(path: string, bytes: Uint8Array, ctx: NormaliseContext): TreeEntry {
-  const isResult = path.endsWith('.result.json');
+  const isResult = isResultFile(path);
   let text: string | null = null;
   try {
     // Result files are always decoded: a large stderr tail must not turn one into an opaque digest.

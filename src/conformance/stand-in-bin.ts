@@ -1,6 +1,7 @@
-// Puts the stand-in `ffmpeg` and `ffprobe` (stand-in/*.mjs) where an implementation under test finds them:
-// a bin directory placed first on its PATH. For scenarios with `ffmpeg_installed: false` it also builds a
-// PATH on which no `ffmpeg` exists at all, while every other program stays where it was.
+// Puts the stand-in `ffmpeg` and `ffprobe` (stand-in/*.mjs) where a runner under test finds them: a bin
+// directory placed first on its PATH (the conformance runner's, and the end-to-end and real-filesystem
+// suites' sandboxes). For scenarios with `ffmpeg_installed: false` it also builds a PATH on which no `ffmpeg`
+// exists at all, while every other program stays where it was.
 
 import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
@@ -15,20 +16,43 @@ export interface StandInPaths {
   readonly withoutFfmpeg: string;
 }
 
-export interface StandInOptions {
-  /** An empty directory to install into (it holds only what this module writes). */
+export interface StandInBinOptions {
+  /** The directory to write the launchers into (made if missing). */
   readonly dir: string;
   /** The node binary that runs the stand-ins (they are plain ESM and need no loader). */
   readonly nodePath: string;
-  /** The PATH the implementation would otherwise see. */
-  readonly pathEnv: string;
+  /** Leave `ffmpeg` out (a machine without FFmpeg still has ffprobe in these scenarios). */
+  readonly withoutFfmpeg?: boolean;
+  /**
+   * The longest real sleep of the stand-in ffmpeg (STAND_IN_MAX_SLEEP_MS; default 200 ms, so that portable
+   * scenarios run fast). Suites that stop or kill a runner mid-clip set it high: durations are then real.
+   */
+  readonly maxSleepMs?: number;
 }
 
 /** A tiny sh script that execs node on a stand-in: the stand-in keeps the pid the runner spawned. */
-function writeLauncher(binDir: string, name: string, nodePath: string): void {
+function writeLauncher(binDir: string, name: string, nodePath: string, maxSleepMs: number | undefined): void {
   const path = join(binDir, name);
-  writeFileSync(path, `#!/bin/sh\nexec ${shellQuote(nodePath)} ${shellQuote(join(STAND_IN_DIR, `${name}.mjs`))} "$@"\n`);
+  const env = maxSleepMs === undefined ? '' : `STAND_IN_MAX_SLEEP_MS=${Math.round(maxSleepMs)} `;
+  writeFileSync(path, `#!/bin/sh\n${env}exec ${shellQuote(nodePath)} ${shellQuote(join(STAND_IN_DIR, `${name}.mjs`))} "$@"\n`);
   chmodSync(path, 0o755);
+}
+
+/** Writes the stand-in `ffmpeg` and `ffprobe` into `dir`, for a PATH that starts with it; returns `dir`. */
+export function installStandInBin({ dir, nodePath, withoutFfmpeg = false, maxSleepMs }: StandInBinOptions): string {
+  mkdirSync(dir, { recursive: true });
+  if (!withoutFfmpeg) writeLauncher(dir, 'ffmpeg', nodePath, maxSleepMs);
+  writeLauncher(dir, 'ffprobe', nodePath, maxSleepMs);
+  return dir;
+}
+
+export interface StandInOptions {
+  /** An empty directory to install into (it holds only what this module writes). */
+  readonly dir: string;
+  /** The node binary that runs the stand-ins. */
+  readonly nodePath: string;
+  /** The PATH the implementation would otherwise see. */
+  readonly pathEnv: string;
 }
 
 /**
@@ -42,14 +66,10 @@ function mirrorWithoutFfmpeg(dir: string, mirror: string): void {
   }
 }
 
+/** The stand-ins for the conformance runner: a PATH with them first, and one on which no ffmpeg exists. */
 export function installStandIns({ dir, nodePath, pathEnv }: StandInOptions): StandInPaths {
-  const bin = join(dir, 'bin');
-  const probeOnly = join(dir, 'bin-without-ffmpeg');
-  mkdirSync(bin, { recursive: true });
-  mkdirSync(probeOnly, { recursive: true });
-  writeLauncher(bin, 'ffmpeg', nodePath);
-  writeLauncher(bin, 'ffprobe', nodePath);
-  writeLauncher(probeOnly, 'ffprobe', nodePath);
+  const bin = installStandInBin({ dir: join(dir, 'bin'), nodePath });
+  const probeOnly = installStandInBin({ dir: join(dir, 'bin-without-ffmpeg'), nodePath, withoutFfmpeg: true });
 
   const entries = pathEnv.split(delimiter).filter((entry) => entry !== '');
   const hidden = entries.map((entry, index) => {

@@ -1,10 +1,11 @@
 // The conformance run (design section 4): every scenario tagged `portable` (optionally filtered) runs
-// against the implementation's command line, a few at a time, and is compared with its golden.
+// against the implementation's command line, a few at a time, and is compared with its golden; one that
+// the level does not check (compare.ts skipReason) is reported as skipped without running.
 
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Divergence, Level } from './compare.ts';
-import { compareWithGolden } from './compare.ts';
+import type { Difference, Level } from './compare.ts';
+import { compareWithGolden, skipReason } from './compare.ts';
 import type { ExternalRunLog, ExternalRunOptions } from './external-run.ts';
 import { runScenarioExternally } from './external-run.ts';
 import type { LoadedScenario } from './fixtures.ts';
@@ -29,22 +30,29 @@ export interface SuiteOptions extends ExternalRunOptions {
 
 export interface Verdict {
   readonly id: string;
-  /** `error`: the scenario could not be run or compared at all (missing golden, unsupported step). */
-  readonly outcome: 'pass' | 'fail' | 'error';
+  /** The scenario's one-line description of the behaviour it pins. */
+  readonly description: string;
+  /**
+   * `error`: the scenario could not be run or compared at all (missing golden, unsupported step);
+   * `skip`: not checked at this level (see `skipped`).
+   */
+  readonly outcome: 'pass' | 'fail' | 'error' | 'skip';
   readonly expectedToFail: boolean;
-  readonly divergence: Divergence | null;
+  /** Every difference from the golden (empty unless the outcome is `fail`). */
+  readonly differences: readonly Difference[];
   readonly error: string | null;
+  /** Why the scenario was skipped, or null. */
+  readonly skipped: string | null;
   readonly durationMs: number;
   /** The scenario's directory (kept only with `keep`). */
   readonly root: string | null;
   readonly logs: readonly ExternalRunLog[];
 }
 
-/** Portable scenarios matching a filter; at `core`, not those tagged `reference` (they pin this implementation's own choices). */
-export function selectPortable(scenarios: readonly LoadedScenario[], filters: readonly string[], level: Level): LoadedScenario[] {
+/** Portable scenarios matching a filter (those a level does not check are skipped later, and reported: compare.ts skipReason). */
+export function selectPortable(scenarios: readonly LoadedScenario[], filters: readonly string[]): LoadedScenario[] {
   const patterns = filters.map((f) => new RegExp(f, 'u'));
-  const runs = (tags: readonly string[]): boolean => tags.includes('portable') && !(level === 'core' && tags.includes('reference'));
-  return scenarios.filter(({ id, scenario }) => runs(scenario.tags) && (patterns.length === 0 || patterns.some((p) => p.test(id))));
+  return scenarios.filter(({ id, scenario }) => scenario.tags.includes('portable') && (patterns.length === 0 || patterns.some((p) => p.test(id))));
 }
 
 /** Runs `work` over `items` with at most `jobs` in flight; results keep the items' order. */
@@ -70,8 +78,11 @@ function readGolden(goldenDir: string, id: string): Golden {
 }
 
 async function checkScenario({ id, scenario }: LoadedScenario, options: SuiteOptions): Promise<Verdict> {
-  const started = Date.now();
   const expectedToFail = options.expectedFailures.has(id);
+  const { description } = scenario;
+  const skipped = skipReason(scenario.tags, options.level);
+  if (skipped !== null) return { id, description, outcome: 'skip', expectedToFail, differences: [], error: null, skipped, durationMs: 0, root: null, logs: [] };
+  const started = Date.now();
   // `parse/bad-codec` → `parse.bad-codec-XXXXXX`; the real path, because runners report real paths.
   const root = realpathSync(mkdtempSync(join(options.workDir, `${id.replaceAll('/', '.')}-`)));
   let logs: readonly ExternalRunLog[] = [];
@@ -79,11 +90,12 @@ async function checkScenario({ id, scenario }: LoadedScenario, options: SuiteOpt
     const golden = readGolden(options.goldenDir, id);
     const run = await runScenarioExternally(scenario, root, options);
     logs = run.logs;
-    const divergence = compareWithGolden(golden, run.runs, options.level);
-    return { id, outcome: divergence === null ? 'pass' : 'fail', expectedToFail, divergence, error: null, durationMs: Date.now() - started, root, logs };
+    const differences = compareWithGolden(golden, run.runs, options.level);
+    const outcome = differences.length === 0 ? 'pass' : 'fail';
+    return { id, description, outcome, expectedToFail, differences, error: null, skipped: null, durationMs: Date.now() - started, root, logs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { id, outcome: 'error', expectedToFail, divergence: null, error: message, durationMs: Date.now() - started, root, logs };
+    return { id, description, outcome: 'error', expectedToFail, differences: [], error: message, skipped: null, durationMs: Date.now() - started, root, logs };
   } finally {
     if (!options.keep) rmSync(root, { recursive: true, force: true });
   }
@@ -91,7 +103,7 @@ async function checkScenario({ id, scenario }: LoadedScenario, options: SuiteOpt
 
 /** The verdict of every selected portable scenario, in id order. */
 export async function runSuite(options: SuiteOptions): Promise<Verdict[]> {
-  const selected = selectPortable(loadScenarios(options.fixturesDir), options.filters, options.level);
+  const selected = selectPortable(loadScenarios(options.fixturesDir), options.filters);
   const verdicts = await inParallel(selected, options.jobs, (loaded) => checkScenario(loaded, options));
   return verdicts.map((v) => (options.keep ? v : { ...v, root: null }));
 }

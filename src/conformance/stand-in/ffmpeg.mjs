@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 // @ts-check
-// The stand-in `ffmpeg` the conformance runner puts first on PATH (design section 3): it reads the media
-// descriptor named by `-i [file:]<path>` and acts it out on the output (the last argument) exactly as the
-// in-process fake transcoder (spec/harness/fake-transcoder.ts) does, so that a golden recorded in memory
-// holds for any implementation run against this executable. Differences, on purpose: durations are slept
-// for real but capped (portable scenarios must run fast), and `kill_runner` really SIGKILLs the parent.
+// The stand-in `ffmpeg` put first on PATH for other implementations (the conformance runner) and for our own
+// CLI on real folders (the end-to-end and real-filesystem suites): it reads the media descriptor named by
+// `-i [file:]<path>` and acts it out on the output (the last argument) exactly as the in-process fake
+// transcoder (spec/harness/fake-transcoder.ts) does, so that a golden recorded in memory holds for any
+// implementation run against this executable. Differences, on purpose: durations are slept for real but
+// capped (portable scenarios must run fast), chunked outputs really grow while it runs, and `kill_runner`
+// really SIGKILLs the parent. spec/stand-ins.md documents it for implementers.
 
 import { lstatSync, readFileSync, writeFileSync } from 'node:fs';
-import { behaviourOf, decodeMedia, fakeOutputBytes, fakeStderr, sourcePathOf } from './media.mjs';
+import { behaviourOf, decodeMedia, fakeOutputBytes, fakeStderr, outputFileOf, sourcePathOf } from './media.mjs';
+
+// Look like FFmpeg to whoever reads /proc (a runner recognising its orphaned FFmpeg by name): comm and
+// argv[0] become `ffmpeg` instead of `node`.
+process.title = 'ffmpeg';
 
 /**
- * A descriptor's `duration_ms` is slept for real, but never longer than this (hangs excepted). Tests that
- * must signal the stand-in mid-run on a loaded machine raise it with STAND_IN_MAX_SLEEP_MS.
+ * A descriptor's `duration_ms` is slept for real, but never longer than this (hangs excepted): longer runs
+ * are shortened in proportion, chunks included. Suites that need real durations (signalling the stand-in
+ * mid-run, an output that grows for seconds) raise it with STAND_IN_MAX_SLEEP_MS.
  */
 const MAX_SLEEP_MS = Number(process.env.STAND_IN_MAX_SLEEP_MS ?? 200);
 
@@ -36,7 +43,7 @@ function sleep(ms) {
   return new Promise((resolve) => {
     if (stopSignal !== 0) return resolve();
     // An interval keeps the process alive for a hang; a timer ends an ordinary run.
-    const timer = Number.isFinite(ms) ? setTimeout(resolve, ms) : setInterval(() => undefined, 1 << 30);
+    const timer = Number.isFinite(ms) ? setTimeout(resolve, Math.max(0, ms)) : setInterval(() => undefined, 1 << 30);
     wake = () => {
       clearTimeout(timer);
       clearInterval(timer);
@@ -54,15 +61,6 @@ function write(stream, text) {
   return new Promise((resolve) => (text === '' ? resolve() : stream.write(text, () => resolve())));
 }
 
-/**
- * Writes the output as the fake does (created exclusively, like the `.partial` an FFmpeg with -n makes).
- * @param {string} path
- * @param {number | null} bytes
- */
-function writeOutput(path, bytes) {
-  if (bytes !== null) writeFileSync(path, fakeOutputBytes(bytes), { flag: args.includes('-y') ? 'w' : 'wx' });
-}
-
 /** @param {string} path */
 function exists(path) {
   try {
@@ -73,6 +71,47 @@ function exists(path) {
   }
 }
 
+/**
+ * The output file as it grows: created exclusively by its first write (like the `.partial` an FFmpeg with
+ * -n makes), then appended to. Writes nothing when the command has no output file.
+ * @param {string | null} path
+ */
+function outputWriter(path) {
+  let written = -1; // no file yet
+  return {
+    /** @param {number | null} bytes the size the file has from now on */
+    growTo(bytes) {
+      if (path === null || bytes === null || bytes <= written) return;
+      const from = Math.max(written, 0);
+      const flag = written >= 0 ? 'a' : args.includes('-y') ? 'w' : 'wx';
+      writeFileSync(path, fakeOutputBytes(bytes).subarray(from), { flag });
+      written = bytes;
+    },
+    get started() {
+      return written >= 0;
+    },
+  };
+}
+
+/**
+ * Writes the plan's pieces as their time comes, `scale` real ms per descriptor ms, up to `untilMs`;
+ * stops early at a stop signal unless `ignoreStop`. Returns once `untilMs` has passed (or at the stop).
+ * @param {import('./media.mjs').OutputPlan} plan
+ * @param {ReturnType<typeof outputWriter>} output
+ * @param {{ untilMs: number, scale: number, ignoreStop: boolean }} options
+ */
+async function playOut(plan, output, { untilMs, scale, ignoreStop }) {
+  const started = Date.now();
+  const sleepUntil = (/** @type {number} */ atMs) => sleep(started + atMs * scale - Date.now());
+  for (const piece of plan.writes) {
+    if (piece.atMs > untilMs) break;
+    await sleepUntil(piece.atMs);
+    if (stopSignal !== 0 && !ignoreStop) return;
+    output.growTo(piece.bytes);
+  }
+  await sleepUntil(untilMs);
+}
+
 /** @returns {Promise<number>} the exit code */
 async function main() {
   if (args.includes('-version')) {
@@ -81,8 +120,7 @@ async function main() {
   }
   const at = args.indexOf('-i');
   const input = at < 0 ? undefined : args[at + 1];
-  const output = args.at(-1);
-  if (input === undefined || output === undefined || at + 1 === args.length - 1) {
+  if (input === undefined || at + 1 === args.length - 1) {
     await write(process.stderr, 'At least one output file must be specified\n');
     return 1;
   }
@@ -98,28 +136,33 @@ async function main() {
     await write(process.stderr, `${input}: Invalid data found when processing input\n`);
     return 1;
   }
-  if (exists(output) && !args.includes('-y')) {
-    await write(process.stderr, `File '${output}' already exists. Exiting.\n`);
+  // Stdout, a pipe or the null muxer: no file is written (nor checked for, as FFmpeg does not).
+  const path = outputFileOf(args);
+  if (path !== null && exists(path) && !args.includes('-y')) {
+    await write(process.stderr, `File '${path}' already exists. Exiting.\n`);
     return 1;
   }
+  // Looking unlike FFmpeg on purpose (an FFmpeg whose binary has another name): comm changes, argv[0] stays.
+  if (descriptor.comm !== undefined) setComm(descriptor.comm);
+  const output = outputWriter(path);
   const behaviour = behaviourOf(descriptor);
   if (behaviour.kind === 'kill-runner') {
-    await sleep(Math.min(behaviour.durationMs, MAX_SLEEP_MS));
-    writeOutput(output, behaviour.outputBytes);
+    await playOut(behaviour.output, output, { untilMs: behaviour.durationMs, scale: scaleOf(behaviour.durationMs), ignoreStop: true });
     // The runner is whoever started us; pid 1 and below are never it.
     if (process.ppid > 1) process.kill(process.ppid, 'SIGKILL');
     return 0;
   }
   await write(process.stderr, fakeStderr(descriptor));
-  await sleep(behaviour.kind === 'hang' ? Number.POSITIVE_INFINITY : Math.min(behaviour.durationMs, MAX_SLEEP_MS));
+  if (behaviour.kind === 'hang') await sleep(Number.POSITIVE_INFINITY);
+  else await playOut(behaviour.output, output, { untilMs: behaviour.durationMs, scale: scaleOf(behaviour.durationMs), ignoreStop: false });
   if (stopSignal !== 0) {
-    // Like the real tool on SIGTERM: it finalises the truncated file it has and exits 255.
-    if (behaviour.kind !== 'hang' && behaviour.outputBytes !== null) writeOutput(output, Math.floor(behaviour.outputBytes / 2));
+    // Like the real tool on SIGTERM: it finalises the truncated file it has and exits 255. A hang has
+    // written nothing; a chunked output keeps what it has; one written at the end is half written.
+    if (behaviour.kind !== 'hang' && !output.started) output.growTo(behaviour.output.stopBytes);
     await write(process.stderr, `Exiting normally, received signal ${stopSignal}.\n`);
     return 255;
   }
   if (behaviour.kind === 'hang') return 255; // unreachable: a hang ends only by a stop signal
-  writeOutput(output, behaviour.outputBytes);
   if (behaviour.kind === 'signal') {
     // Die by the signal itself (no handler of ours may catch it), as a crashing FFmpeg would.
     process.removeAllListeners('SIGTERM');
@@ -128,6 +171,26 @@ async function main() {
     await sleep(Number.POSITIVE_INFINITY);
   }
   return behaviour.kind === 'exit' ? behaviour.code : 1;
+}
+
+/**
+ * Sets /proc/self/comm (Linux only; elsewhere there is no such name to look at, and nothing to do).
+ * @param {string} name
+ */
+function setComm(name) {
+  try {
+    writeFileSync('/proc/self/comm', name);
+  } catch (error) {
+    if (/** @type {{ code?: unknown }} */ (error).code !== 'ENOENT') throw error;
+  }
+}
+
+/**
+ * Real ms per descriptor ms: 1, or less when the run is longer than MAX_SLEEP_MS.
+ * @param {number} durationMs
+ */
+function scaleOf(durationMs) {
+  return durationMs > MAX_SLEEP_MS ? MAX_SLEEP_MS / durationMs : 1;
 }
 
 main().then(

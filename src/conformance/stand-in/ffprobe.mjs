@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // @ts-check
-// The stand-in `ffprobe` (design section 3): other runners probe sources before or after transcoding, so
-// this answers the forms they commonly use with plausible values for a fake medium: one H.264 1920x1080
-// 25 fps video stream and one stereo 48 kHz AAC audio stream, lasting the descriptor's `duration_ms`.
+// The stand-in `ffprobe` (design section 3): other runners probe sources before transcoding and outputs
+// after it, so this answers the forms they commonly use, for every media descriptor and for every file the
+// stand-in `ffmpeg` writes, with plausible values: one H.264 1920x1080 25 fps video stream and one stereo
+// 48 kHz AAC audio stream, lasting the descriptor's `duration_ms` (an output: the default 1 s).
 // Writers: `-of json`, `-of csv=p=0` (and csv), `-of default=noprint_wrappers=1:nokey=1` (and default).
 // Selection: `-select_streams v|a|v:0|a:0|<index>`, `-show_entries stream=…:format=…`, `-show_streams`,
 // `-show_format`. Input: `-i <path>` or the last argument, with or without `file:`.
 
 import { readFileSync } from 'node:fs';
-import { decodeMedia, sourcePathOf } from './media.mjs';
+import { decodeMedia, isFakeOutput, sourcePathOf } from './media.mjs';
 import { render } from './probe-writers.mjs';
 
 /** @typedef {Record<string, string | number>} Section */
@@ -37,6 +38,9 @@ function parse(args) {
   }
   return { values, input: values.get('-i') ?? positional };
 }
+
+/** A descriptor's default `duration_ms` (media.mjs behaviourOf), and what an output reports. */
+const DEFAULT_DURATION_MS = 1000;
 
 /** @param {number} ms */
 const seconds = (ms) => (ms / 1000).toFixed(6);
@@ -105,8 +109,10 @@ function main() {
     return { code: 1, out: '', err: `${input}: No such file or directory\n` };
   }
   const descriptor = decodeMedia(bytes.toString('utf8'));
-  if (descriptor === null) return { code: 1, out: '', err: `${input}: Invalid data found when processing input\n` };
-  const info = mediaInfo(descriptor.duration_ms ?? 1000, input, bytes.length);
+  // An output of the stand-in ffmpeg carries no descriptor: it is the medium a descriptor describes by default.
+  const durationMs = descriptor !== null ? (descriptor.duration_ms ?? DEFAULT_DURATION_MS) : isFakeOutput(bytes) ? DEFAULT_DURATION_MS : null;
+  if (durationMs === null) return { code: 1, out: '', err: `${input}: Invalid data found when processing input\n` };
+  const info = mediaInfo(durationMs, input, bytes.length);
   const entries = requestedEntries(values.get('-show_entries'));
   const streamKeys = entries.get('stream') ?? (values.has('-show_streams') ? [] : null);
   const formatKeys = entries.get('format') ?? (values.has('-show_format') ? [] : null);
