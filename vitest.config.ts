@@ -25,6 +25,8 @@ export default defineConfig({
           name: 'conformance',
           include: CONFORMANCE_RUNS,
           env: { TZ: 'UTC' },
+          // Builds dist/cli.js first: these tests run our CLI through its compiled entry.
+          globalSetup: ['spec/conformance/global-setup.ts'],
           // The two files start hundreds of runner processes each; side by side they would only compete.
           fileParallelism: false,
         },
