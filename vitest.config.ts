@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // real-filesystem suite) runs with `npm run test:crash`; `ffmpeg` (the real-FFmpeg suite) runs with
 // `npm run test:ffmpeg`.
 
-const CONFORMANCE_RUNS = ['spec/conformance/self.test.ts', 'spec/conformance/divergence.test.ts'];
+const CONFORMANCE_RUNS = ['spec/conformance/self.test.ts', 'spec/conformance/divergence.test.ts', 'spec/conformance/literal-args.test.ts'];
 
 export default defineConfig({
   test: {
