@@ -32,6 +32,8 @@ describe('a runner with the contract\'s literal FFmpeg arguments', () => {
 
     // The mutant must differ somewhere, or the swap did not take and the next test proves nothing.
     expect(failures.length).toBeGreaterThan(0);
+    // The report names only each scenario's first difference; what could hide behind it (statuses, exit
+    // codes, which files exist, reason categories) is what the core run below compares.
     expect(failures.filter((s) => !IN_FFMPEG_COMMAND.test(s.first_difference ?? '')).map((s) => `${s.id}: ${s.first_difference ?? s.error}`)).toEqual([]);
     expect(run.exitCode).toBe(1);
   }, 900_000);
