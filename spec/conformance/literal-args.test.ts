@@ -1,6 +1,8 @@
-// Issue 8, "How it is checked": a runner that follows the written contract's FFmpeg arguments to the
-// letter (./literal-args/build.ts: our runner with the contract's literal argv, no MXF rate check) but is
-// otherwise correct must pass `core`, and at `strict` differ from the goldens only in `ffmpeg_command`.
+// Issue 8, "How it is checked": a runner that follows the original contract's FFmpeg arguments to the
+// letter (./literal-args/build.ts: our runner with that literal argv and without SPEC.md's MXF rate check,
+// R7.11) but is otherwise ours must pass `core`, and at `strict` differ from the goldens only in
+// `ffmpeg_command`. (Its argv breaks R7.12 and R7.17 in ways only a real FFmpeg shows: the stand-in
+// ignores encoder arguments, so no portable scenario can tell.)
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +26,7 @@ const failing = (run: ConformanceRun): ReportedScenario[] => run.scenarios.filte
 const IN_FFMPEG_COMMAND = /\bclips\b.*\bffmpeg_command\b/;
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-describe('a runner with the contract\'s literal FFmpeg arguments', () => {
+describe('a runner with the original contract\'s literal FFmpeg arguments', () => {
   it('fails strict only where ffmpeg_command differs', async () => {
     const run = await strictRun();
     const failures = failing(run);

@@ -98,7 +98,7 @@ export function renderBehaviourCatalogue(scenarios: readonly CatalogueEntry[]): 
     '# Behaviour catalogue',
     '',
     `Every hand-written scenario under \`fixtures/\` (${scenarios.length} in all), grouped by the contract section it`,
-    'pins (`../shared/contract.md`), with its one-line description and tags. Each scenario has its expected',
+    'pins (the sections of `SPEC.md`), with its one-line description and tags. Each scenario has its expected',
     'outcome in `golden/` under the same name.',
     '',
     `Generated from the scenario files by \`${BEHAVIOUR_DOC_COMMAND}\`; do not edit by hand.`,

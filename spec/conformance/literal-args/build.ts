@@ -1,7 +1,7 @@
 // Builds the literal-arguments mutant (issue 8, "How it is checked"): our runner, bundled as dist/cli.js is,
-// except that the argv builder and the frame-rate rules are swapped for the written contract's literal
-// ones (./command.ts, ./frame-rate.ts). A correct runner that follows the contract to the letter must pass
-// `core`; at `strict` it may differ only in `ffmpeg_command`.
+// except that the argv builder and the frame-rate rules are swapped for the original contract's literal
+// ones (./command.ts, ./frame-rate.ts), before SPEC.md departed from it. A runner that follows that
+// contract to the letter must pass `core`; at `strict` it may differ only in `ffmpeg_command`.
 
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';

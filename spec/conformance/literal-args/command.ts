@@ -1,7 +1,7 @@
 // Swapped in for src/engine/command.ts in the literal-arguments mutant (./build.ts): the FFmpeg argv exactly
-// as the written contract lists it, before this runner's deliberate departures. Each profile's filter,
-// video and audio arguments are the contract's table: odd-size-unsafe `scale=iw/2:ih/2`, no `-pix_fmt`,
-// no `-ar 48000` for MXF, and `-r` with the number as the JobSpec wrote it.
+// as the original contract listed it, before the departures SPEC.md adopted (R7.12, R7.17, R7.19). Each
+// profile's filter, video and audio arguments are that contract's table: odd-size-unsafe
+// `scale=iw/2:ih/2`, no `-pix_fmt`, no `-ar 48000` for MXF, and `-r` with the number as the JobSpec wrote it.
 
 import type { CommandInput } from '../../../src/engine/command.ts';
 import { DEMUXER_WHITELIST } from '../../../src/engine/command.ts';

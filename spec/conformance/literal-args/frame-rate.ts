@@ -1,5 +1,6 @@
-// Swapped in for src/engine/frame-rate.ts in the literal-arguments mutant (./build.ts): the written
-// contract checks no frame rate against MXF and passes `-r` as the plain number, so neither does this.
+// Swapped in for src/engine/frame-rate.ts in the literal-arguments mutant (./build.ts): the original
+// contract checked no frame rate against MXF (SPEC.md R7.11 does) and passed `-r` as the plain number
+// (R7.17 gives NTSC rates as fractions), so neither does this.
 
 import { formatNumber } from '../../../src/engine/frame-rate.ts';
 
