@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // real-filesystem suite) runs with `npm run test:crash`; `ffmpeg` (the real-FFmpeg suite) runs with
 // `npm run test:ffmpeg`.
 
-const CONFORMANCE_RUNS = ['spec/conformance/self.test.ts', 'spec/conformance/divergence.test.ts'];
+const CONFORMANCE_RUNS = ['spec/conformance/self.test.ts', 'spec/conformance/divergence.test.ts', 'spec/conformance/literal-args.test.ts'];
 
 export default defineConfig({
   test: {
@@ -25,6 +25,8 @@ export default defineConfig({
           name: 'conformance',
           include: CONFORMANCE_RUNS,
           env: { TZ: 'UTC' },
+          // Builds dist/cli.js first: these tests run our CLI through its compiled entry.
+          globalSetup: ['spec/conformance/global-setup.ts'],
           // The two files start hundreds of runner processes each; side by side they would only compete.
           fileParallelism: false,
         },

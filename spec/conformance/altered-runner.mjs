@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 // A deliberately wrong implementation for spec/conformance/divergence.test.ts: it runs this project's CLI
-// and then changes what the CLI left behind in one known way, so the test can prove that the conformance
-// runner notices exactly the scenarios that way affects.
+// (its compiled entry) and then changes what the CLI left behind in one known way, so the test can prove
+// that the conformance runner notices exactly the scenarios that way affects.
 //
 //   node altered-runner.mjs <mode> <watch folder> [runner arguments…]
 //
@@ -14,11 +14,11 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+// The compiled entry, which the conformance project's global setup builds before any test runs.
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const [mode = '', folder = '', ...rest] = process.argv.slice(2);
 
-const run = spawnSync(process.execPath, ['--import', TSX, CLI, folder, ...rest], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, [CLI, folder, ...rest], { stdio: 'inherit' });
 // A runner killed mid-job (kill_runner) must look killed from outside too.
 if (run.signal !== null) process.kill(process.pid, run.signal);
 

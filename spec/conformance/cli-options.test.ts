@@ -1,16 +1,16 @@
 // The conformance runner's arguments, the --expect file, and the implementation's command line.
 
 import { describe, expect, it } from 'vitest';
-import { parseConformanceArgs, parseExpectFile } from '../../src/conformance/cli-options.ts';
+import { implWarning, parseConformanceArgs, parseExpectFile } from '../../src/conformance/cli-options.ts';
 import { buildImplCommand } from '../../src/conformance/impl-command.ts';
 
-const defaults = { fixtures: '/repo/fixtures', golden: '/repo/golden' };
+const defaults = { fixtures: '/repo/fixtures', golden: '/repo/golden', jobs: 4 };
 
 describe('parseConformanceArgs', () => {
-  it('takes the defaults: strict, 2 jobs, 60 s, this repository', () => {
+  it('takes the defaults: strict, the jobs it is given, 60 s, this repository', () => {
     expect(parseConformanceArgs(['--impl', 'runner {watch}'], defaults)).toEqual({
       kind: 'run',
-      options: { impl: 'runner {watch}', level: 'strict', report: null, junit: null, expect: null, keep: false, filters: [], jobs: 2, timeoutSeconds: 60, fixtures: '/repo/fixtures', golden: '/repo/golden' },
+      options: { impl: 'runner {watch}', level: 'strict', report: null, junit: null, expect: null, keep: false, filters: [], jobs: 4, timeoutSeconds: 60, fixtures: '/repo/fixtures', golden: '/repo/golden' },
     });
   });
 
@@ -40,6 +40,20 @@ describe('parseConformanceArgs', () => {
       }
     }
     expect(parseConformanceArgs(['--help'], defaults)).toEqual({ kind: 'help' });
+  });
+});
+
+describe('implWarning', () => {
+  it('warns when the command changes directory, which moves every relative path of the scenario', () => {
+    for (const impl of ['cd impl && python -m runner {watch}', '  cd /abs/impl; ./runner {watch}', 'true && cd x && r {watch}', '(cd x; r {watch})']) {
+      expect(implWarning(impl)).toMatch(/^--impl changes directory \(cd\): every run starts in the scenario root/);
+    }
+  });
+
+  it('stays quiet for commands that only name a cd-like word', () => {
+    for (const impl of ['PYTHONPATH=/abs/impl python3 -m runner {watch}', 'node /opt/cdn/cli.js {watch}', 'abcd {watch}', 'r --cd {watch}']) {
+      expect(implWarning(impl)).toBeNull();
+    }
   });
 });
 

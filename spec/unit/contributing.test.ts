@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
-const SKIP = new Set(['node_modules', '.git', 'demo', 'fixtures', 'golden', '.tmp']);
+const SKIP = new Set(['node_modules', '.git', 'demo', 'dist', 'fixtures', 'golden', '.tmp']);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -41,7 +41,7 @@ options:
   --report FILE          write the verdicts as JSON, every difference included
   --junit FILE           write the verdicts as JUnit XML, each run's output in <system-out>
   --keep                 keep each scenario's temporary folder and print where they are
-  --jobs N               scenarios run at once (default 2)
+  --jobs N               scenarios run at once (default: 2 per CPU core)
   --timeout-seconds N    kill a run that takes longer (default 60)
   --fixtures DIR, --golden DIR   where scenarios and goldens are (default: this repository's)
 
@@ -50,6 +50,11 @@ exit codes: 0 every scenario as expected; 1 an unexpected failure or pass; 2 usa
 export interface OptionDefaults {
   readonly fixtures: string;
   readonly golden: string;
+  /**
+   * Scenarios at once when --jobs is not given. A run spends much of its time starting processes and
+   * waiting for the stand-in FFmpeg, so two per core keep the cores busy; more only queue for them.
+   */
+  readonly jobs: number;
 }
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number, integer: boolean): number | string {
@@ -96,7 +101,7 @@ export function parseConformanceArgs(argv: readonly string[], defaults: OptionDe
       return { kind: 'usage-error', message: `--filter '${filter}' is not a valid regular expression` };
     }
   }
-  const jobs = positiveNumber('jobs', values.jobs, 2, true);
+  const jobs = positiveNumber('jobs', values.jobs, defaults.jobs, true);
   const timeoutSeconds = positiveNumber('timeout-seconds', values['timeout-seconds'], 60, false);
   if (typeof jobs === 'string') return { kind: 'usage-error', message: jobs };
   if (typeof timeoutSeconds === 'string') return { kind: 'usage-error', message: timeoutSeconds };
@@ -135,4 +140,17 @@ export function parseExpectFile(text: string): string[] | string {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/** `cd dir && runner …` as the start of a command, or after `;`, `&&`, `||`, `(`. */
+const CHANGES_DIRECTORY = /(^|[;&|(])\s*cd(\s|$)/;
+
+/**
+ * Why an --impl line probably does not test what its author meant, or null. Every run starts in the
+ * scenario root, and JobSpecs name their sources and output folder relative to it (`media/clip.mov`,
+ * `out`): a command that changes directory first makes the runner resolve them somewhere else.
+ */
+export function implWarning(impl: string): string | null {
+  if (!CHANGES_DIRECTORY.test(impl)) return null;
+  return '--impl changes directory (cd): every run starts in the scenario root, and the relative paths in its JobSpecs (media/clip.mov, out) only mean the scenario\'s files from there; point your interpreter at your code with an environment variable (e.g. PYTHONPATH=/abs/src) instead (spec/IMPLEMENTING.md)';
 }

@@ -4,9 +4,9 @@
 // "Checking another implementation"). Exit 0 when every scenario is as expected, 1 otherwise, 2 on usage errors.
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFORMANCE_USAGE, parseConformanceArgs, parseExpectFile } from './cli-options.ts';
+import { CONFORMANCE_USAGE, implWarning, parseConformanceArgs, parseExpectFile } from './cli-options.ts';
 import type { ConformanceOptions } from './cli-options.ts';
 import { loadScenarios } from './fixtures.ts';
 import { commonFailure, isSuccess, jsonReport, junitReport, summaryLine, tally, verdictLines } from './report.ts';
@@ -45,6 +45,8 @@ function readExpected(file: string | null): Set<string> {
 
 async function main(options: ConformanceOptions): Promise<number> {
   const expected = readExpected(options.expect);
+  const warning = implWarning(options.impl);
+  if (warning !== null) process.stderr.write(`warning: ${warning}\n`);
   const all = loadScenarios(options.fixtures);
   const known = new Set(all.map((s) => s.id));
   for (const id of expected) if (!known.has(id)) process.stderr.write(`warning: --expect lists ${id}, which is not a scenario\n`);
@@ -93,7 +95,7 @@ async function main(options: ConformanceOptions): Promise<number> {
   return isSuccess(t) ? 0 : 1;
 }
 
-const command = parseConformanceArgs(process.argv.slice(2), { fixtures: join(REPO, 'fixtures'), golden: join(REPO, 'golden') });
+const command = parseConformanceArgs(process.argv.slice(2), { fixtures: join(REPO, 'fixtures'), golden: join(REPO, 'golden'), jobs: 2 * availableParallelism() });
 if (command.kind === 'help') {
   process.stdout.write(`${CONFORMANCE_USAGE}\n`);
 } else if (command.kind === 'usage-error') {
