@@ -45,8 +45,8 @@ function readExpected(file: string | null): Set<string> {
 
 async function main(options: ConformanceOptions): Promise<number> {
   const expected = readExpected(options.expect);
-  const warning = implWarning(options.impl);
-  if (warning !== null) process.stderr.write(`warning: ${warning}\n`);
+  const implProblem = implWarning(options.impl);
+  if (implProblem !== null) process.stderr.write(`warning: ${implProblem}\n`);
   const all = loadScenarios(options.fixtures);
   const known = new Set(all.map((s) => s.id));
   for (const id of expected) if (!known.has(id)) process.stderr.write(`warning: --expect lists ${id}, which is not a scenario\n`);
@@ -79,8 +79,8 @@ async function main(options: ConformanceOptions): Promise<number> {
   const durationMs = Date.now() - started;
 
   for (const line of verdictLines(verdicts)) process.stdout.write(`${line}\n`);
-  const warning = commonFailure(verdicts);
-  if (warning !== null) process.stdout.write(`${warning}\n`);
+  const sameFailure = commonFailure(verdicts);
+  if (sameFailure !== null) process.stdout.write(`${sameFailure}\n`);
   const t = tally(verdicts);
   process.stdout.write(`${summaryLine(t)}\n`);
   if (t.expectedFailures > 0 || t.unexpectedPasses > 0) {
