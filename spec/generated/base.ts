@@ -5,8 +5,11 @@
 
 import type { LoadedScenario } from '../../src/conformance/fixtures.ts';
 import type { MediaDescriptor } from '../../src/conformance/media.ts';
-import type { Scenario, Step } from '../../src/conformance/scenario.ts';
-import { faultFieldsOf, isRunStep, isSpecialShaped, TAGS } from '../../src/conformance/scenario.ts';
+import type { Scenario } from '../../src/conformance/scenario.ts';
+import type { Step } from '../../src/conformance/steps.ts';
+import { TAGS } from '../../src/conformance/scenario.ts';
+import { faultFieldsOf, isRunStep } from '../../src/conformance/steps.ts';
+import { isSpecialShaped } from '../../src/conformance/tree.ts';
 
 export type Tag = (typeof TAGS)[number];
 export type JobSpecDraft = Record<string, unknown>;
