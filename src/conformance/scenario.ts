@@ -34,6 +34,8 @@ export const ScenarioSchema = Type.Object(
     tree: Type.Record(Type.String(), Type.Unknown()),
     steps: Type.Array(StepSchema, { minItems: 1 }),
     ffmpeg_installed: Type.Optional(Type.Boolean({ description: 'false: no ffmpeg on PATH (default true)' })),
+    tier: Type.Optional(Type.Union([Type.Literal('default'), Type.Literal('full')], { description: 'default: part of the default conformance run; full: only in the full run' })),
+    family: Type.Optional(Type.String({ description: 'The generated family this scenario belongs to' })),
   },
   { additionalProperties: false },
 );
@@ -60,4 +62,19 @@ export function scenarioProblems(value: unknown): string[] {
   if (value.description.includes('\n')) problems.push('description must be one line');
   problems.push(...portabilityProblems(value));
   return problems;
+}
+
+export type Tier = NonNullable<Scenario['tier']>;
+
+/** The tiers, smallest first: a run at one tier includes the scenarios of every tier before it. */
+export const TIERS = ['default', 'full'] as const satisfies readonly Tier[];
+
+/** A scenario's tier (`default` when the file says none). */
+export function scenarioTier(scenario: Pick<Scenario, 'tier'>): Tier {
+  return scenario.tier ?? 'default';
+}
+
+/** Whether a run at `tier` includes `scenario` (`full` runs every tier). */
+export function inTier(scenario: Pick<Scenario, 'tier'>, tier: Tier): boolean {
+  return TIERS.indexOf(scenarioTier(scenario)) <= TIERS.indexOf(tier);
 }
