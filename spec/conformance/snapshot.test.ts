@@ -58,3 +58,15 @@ describe('advance_clock_seconds on the real disk', () => {
     expect(mtimes().map((mtime, i) => Math.round(mtime - (before[i] ?? 0)))).toEqual([-10_000, -10_000, -10_000, -10_000]);
   });
 });
+
+describe('what the command-line backend refuses', () => {
+  it('a step only the in-memory harness can act out, and a root that JSON text would have to escape', async () => {
+    const root = realpathSync(mkdtempSync(join(scratch, 'refuse-')));
+    const disk = createDiskBackend({}, root, DISK_OPTIONS);
+    await expect(disk.run({ run: ['--once'], crash_at_fs_op: 3 }, { folder: `${root}/watch`, args: ['--once'] })).rejects.toThrow(
+      'this scenario cannot run through a command line: crash_at_fs_op needs the in-memory filesystem',
+    );
+    await expect(disk.run({ run: [], stop_after_seconds: 1 }, { folder: `${root}/watch`, args: [] })).rejects.toThrow('stop_after_seconds needs the in-memory clock');
+    expect(() => createDiskBackend({}, '/tmp/a"b', DISK_OPTIONS)).toThrow('the scenario folder /tmp/a"b holds a character JSON would escape');
+  });
+});

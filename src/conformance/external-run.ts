@@ -3,8 +3,7 @@
 // FFmpeg first on PATH, and "time passing" (`advance_clock_seconds`) is acted out by moving every mtime
 // under the root back by that much. Steps that need the in-memory harness are refused.
 
-import * as nodeFs from 'node:fs';
-import { lstatSync, lutimesSync, readdirSync, utimesSync } from 'node:fs';
+import { linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InterpretedRun, ScenarioBackend } from './interpreter.ts';
 import { interpretScenario } from './interpreter.ts';
@@ -85,8 +84,9 @@ export function createDiskBackend(scenario: Pick<Scenario, 'ffmpeg_installed'>, 
     TZ: 'UTC',
   };
   const logs: ExternalRunLog[] = [];
+  const maker = { mkdirSync, writeFileSync, symlinkSync, linkSync, utimesSync };
   // Entries get the mtime "now": what a user drops is fresh, and only advance_clock_seconds ages it.
-  const write: DiskBackend['write'] = (entries) => createEntries(nodeFs, root, entries, Date.now() / 1000);
+  const write: DiskBackend['write'] = (entries) => createEntries(maker, root, entries, Date.now() / 1000);
   return {
     placeholders: { root, livePid: options.livePid, host: options.host },
     logs,
