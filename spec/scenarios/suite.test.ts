@@ -12,6 +12,7 @@ import { goldenPathOf, loadScenarios } from '../../src/conformance/fixtures.ts';
 import { canonicalJson, firstDifference } from '../../src/conformance/golden.ts';
 import { readManifest } from '../../src/conformance/manifest.ts';
 import { SpecialEntrySchema } from '../../src/conformance/scenario.ts';
+import { selectPortable } from '../../src/conformance/suite.ts';
 import type { Placeholders } from '../../src/conformance/tree.ts';
 import { isSpecialShaped, placeEntries } from '../../src/conformance/tree.ts';
 import { familyOf } from '../generated/index.ts';
@@ -92,6 +93,15 @@ describe('suite/', () => {
       return roots.some((p) => placed(source, p) !== placed(suite, p));
     });
     expect(differing.map((s) => s.id)).toEqual([]);
+  });
+
+  it('is run by tier: --tier default leaves the full tier out, --tier full runs every portable scenario', () => {
+    const portable = stored.filter((s) => s.scenario.tags.includes('portable'));
+    const defaultRun = selectPortable(stored, [], 'default');
+    expect(defaultRun.map((s) => s.id)).toEqual(portable.filter((s) => s.scenario.tier === 'default').map((s) => s.id));
+    expect(defaultRun.some((s) => s.id.startsWith('generated/matrix/'))).toBe(false);
+    expect(selectPortable(stored, [], 'full').map((s) => s.id)).toEqual(portable.map((s) => s.id));
+    expect(selectPortable(stored, ['^generated/matrix/'], 'full').length).toBeGreaterThan(0);
   });
 
   // Every 20th suite file (in id order), run in memory as read from disk: the golden it must match is the

@@ -17,7 +17,7 @@ import { inTier } from './scenario.ts';
 export interface SuiteOptions extends ExternalRunOptions {
   /** Where scenario directories are created. */
   readonly workDir: string;
-  /** The folder of the scenario files (`<id>.json` under it) and of their goldens. */
+  /** The folder of the scenario files: `<id>.json` under it. */
   readonly scenariosDir: string;
   readonly goldenDir: string;
   readonly level: Level;
