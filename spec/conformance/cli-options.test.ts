@@ -4,22 +4,25 @@ import { describe, expect, it } from 'vitest';
 import { implWarning, parseConformanceArgs, parseExpectFile } from '../../src/conformance/cli-options.ts';
 import { buildImplCommand } from '../../src/conformance/impl-command.ts';
 
-const defaults = { fixtures: '/repo/fixtures', golden: '/repo/golden', jobs: 4 };
+const defaults = { suite: '/repo/suite', jobs: 4 };
 
 describe('parseConformanceArgs', () => {
-  it('takes the defaults: strict, the jobs it is given, 60 s, this repository', () => {
+  it('takes the defaults: strict, the default tier, the jobs it is given, 60 s, this repository', () => {
     expect(parseConformanceArgs(['--impl', 'runner {watch}'], defaults)).toEqual({
       kind: 'run',
-      options: { impl: 'runner {watch}', level: 'strict', report: null, junit: null, expect: null, keep: false, filters: [], jobs: 4, timeoutSeconds: 60, fixtures: '/repo/fixtures', golden: '/repo/golden' },
+      options: { impl: 'runner {watch}', level: 'strict', report: null, junit: null, expect: null, keep: false, filters: [], jobs: 4, timeoutSeconds: 60, tier: 'default', suite: '/repo/suite', golden: null },
     });
   });
 
   it('reads every flag, --filter repeatable', () => {
     const command = parseConformanceArgs(
-      ['--impl', 'r {watch}', '--level', 'core', '--filter', 'parse/', '--filter', 'scan/', '--expect', 'x.txt', '--report', 'r.json', '--junit', 'r.xml', '--keep', '--jobs', '3', '--timeout-seconds', '1.5'],
+      ['--impl', 'r {watch}', '--level', 'core', '--tier', 'full', '--filter', 'parse/', '--filter', 'scan/', '--expect', 'x.txt', '--report', 'r.json', '--junit', 'r.xml', '--keep', '--jobs', '3', '--timeout-seconds', '1.5', '--suite', 's', '--golden', 'g'],
       defaults,
     );
-    expect(command).toMatchObject({ kind: 'run', options: { level: 'core', filters: ['parse/', 'scan/'], expect: 'x.txt', report: 'r.json', junit: 'r.xml', keep: true, jobs: 3, timeoutSeconds: 1.5 } });
+    expect(command).toMatchObject({
+      kind: 'run',
+      options: { level: 'core', tier: 'full', filters: ['parse/', 'scan/'], expect: 'x.txt', report: 'r.json', junit: 'r.xml', keep: true, jobs: 3, timeoutSeconds: 1.5, suite: 's', golden: 'g' },
+    });
   });
 
   it('answers usage errors in one line', () => {
@@ -27,6 +30,7 @@ describe('parseConformanceArgs', () => {
       [[], /--impl is required/],
       [['--impl', 'runner ./watch'], /must contain \{watch\}/],
       [['--impl', 'r {watch}', '--level', 'loose'], /--level must be core or strict/],
+      [['--impl', 'r {watch}', '--tier', 'all'], /--tier must be default or full, got 'all'/],
       [['--impl', 'r {watch}', '--jobs', '0'], /--jobs must be a whole number > 0/],
       [['--impl', 'r {watch}', '--frobnicate'], /Unknown option '--frobnicate'/],
       [['--impl', 'r {watch}', '--filter', '(parse'], /--filter '\(parse' is not a valid regular expression/],

@@ -14,10 +14,10 @@ const ids = (selected: readonly LoadedScenario[]): string[] => selected.map((s) 
 
 describe('selectPortable', () => {
   it('selects every portable scenario, reference ones included', () => {
-    expect(ids(selectPortable(ALL, []))).toEqual(['parse/a', 'recovery/lock', 'parse/b']);
+    expect(ids(selectPortable(ALL, [], 'default'))).toEqual(['parse/a', 'recovery/lock', 'parse/b']);
   });
 
   it('keeps only ids matching one of the filters', () => {
-    expect(ids(selectPortable(ALL, ['^parse/b$', 'lock']))).toEqual(['recovery/lock', 'parse/b']);
+    expect(ids(selectPortable(ALL, ['^parse/b$', 'lock'], 'default'))).toEqual(['recovery/lock', 'parse/b']);
   });
 });

@@ -12,8 +12,8 @@
 //   - a JobSpec that completes without faults is never filed as failed because of EIO, ENOSPC or EMFILE:
 //     those are the runner's trouble, not the JobSpec's, and stop the runner instead.
 
-import type { FsFaultCode, RunStep } from '../../src/conformance/scenario.ts';
-import { FS_FAULT_CODES } from '../../src/conformance/scenario.ts';
+import type { FsFaultCode, RunStep } from '../../src/conformance/steps.ts';
+import { FS_FAULT_CODES } from '../../src/conformance/steps.ts';
 import type { FsOp } from '../harness/crash-at-op-fs.ts';
 import { MEMORY_ROOT } from '../harness/memory-run.ts';
 import { materialise } from '../../src/conformance/tree.ts';

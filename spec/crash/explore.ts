@@ -11,7 +11,8 @@
 import type { Golden } from '../../src/conformance/golden.ts';
 import { firstDifference } from '../../src/conformance/golden.ts';
 import type { Tree } from '../../src/conformance/normalize.ts';
-import type { RunStep, Scenario, Step } from '../../src/conformance/scenario.ts';
+import type { Scenario } from '../../src/conformance/scenario.ts';
+import type { RunStep, Step } from '../../src/conformance/steps.ts';
 import type { FsOp } from '../harness/crash-at-op-fs.ts';
 import { recordFsOps } from '../harness/crash-at-op-fs.ts';
 import type { RunReport } from '../harness/memory-run.ts';

@@ -11,8 +11,9 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { RunOutcome } from '../../src/conformance/golden.ts';
-import type { Scenario, Step } from '../../src/conformance/scenario.ts';
-import { isRunStep } from '../../src/conformance/scenario.ts';
+import type { Scenario } from '../../src/conformance/scenario.ts';
+import type { Step } from '../../src/conformance/steps.ts';
+import { isRunStep } from '../../src/conformance/steps.ts';
 import { MEMORY_ROOT, runScenarioInMemory } from '../harness/memory-run.ts';
 import type { MemoryRunOptions } from '../harness/memory-run.ts';
 import type { Fs } from '../../src/ports.ts';

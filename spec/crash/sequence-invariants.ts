@@ -22,7 +22,7 @@
 
 import type { RunOutcome } from '../../src/conformance/golden.ts';
 import { isPrivateRunnerFile } from '../../src/conformance/normalize.ts';
-import { isRunStep } from '../../src/conformance/scenario.ts';
+import { isRunStep } from '../../src/conformance/steps.ts';
 import { MEMORY_ROOT } from '../harness/memory-run.ts';
 import { parseStrictJson } from '../../src/jobspec/json.ts';
 import { isJobSpecName } from '../../src/runner/layout.ts';

@@ -6,8 +6,10 @@
 
 import fc from 'fast-check';
 import type { MediaDescriptor } from '../../src/conformance/media.ts';
-import type { FsFaultCode, Scenario, Step } from '../../src/conformance/scenario.ts';
-import { FS_FAULT_CODES, TAGS } from '../../src/conformance/scenario.ts';
+import type { Scenario } from '../../src/conformance/scenario.ts';
+import type { FsFaultCode, Step } from '../../src/conformance/steps.ts';
+import { TAGS } from '../../src/conformance/scenario.ts';
+import { FS_FAULT_CODES } from '../../src/conformance/steps.ts';
 import { jsonFileText } from '../../src/conformance/tree.ts';
 import { MAX_JOBSPEC_BYTES } from '../../src/runner/read-jobspec.ts';
 import type { Tag } from '../generated/base.ts';

@@ -5,8 +5,11 @@
 
 import type { LoadedScenario } from '../../src/conformance/fixtures.ts';
 import type { MediaDescriptor } from '../../src/conformance/media.ts';
-import type { Scenario, Step } from '../../src/conformance/scenario.ts';
-import { faultFieldsOf, isRunStep, isSpecialShaped, TAGS } from '../../src/conformance/scenario.ts';
+import type { Scenario, Tier } from '../../src/conformance/scenario.ts';
+import type { Step } from '../../src/conformance/steps.ts';
+import { TAGS } from '../../src/conformance/scenario.ts';
+import { faultFieldsOf, isRunStep } from '../../src/conformance/steps.ts';
+import { isSpecialShaped } from '../../src/conformance/tree.ts';
 
 export type Tag = (typeof TAGS)[number];
 export type JobSpecDraft = Record<string, unknown>;
@@ -93,13 +96,29 @@ export function isPortable(scenario: Omit<Scenario, 'tags'>, tags: readonly Tag[
   });
 }
 
+/**
+ * The tier of a generated family: `full` (only in the full conformance run) for the bulk families whose
+ * every member pins what a few others already pin, `default` for the rest. The one place tiers are decided.
+ */
+export function tierOf(family: string): Tier {
+  return family === 'matrix' ? 'full' : 'default';
+}
+
 /** One generated scenario, `portable` added when it qualifies, tags in the closed list's order. */
 export function generated(input: GeneratedInput): LoadedScenario {
   const body = { description: input.description, requirements: [...input.requirements], tree: input.tree, steps: input.steps ?? ONCE };
   const given = new Set<Tag>(input.tags ?? []);
   if (isPortable(body, [...given])) given.add('portable');
   const tags = TAGS.filter((tag) => given.has(tag));
-  const scenario: Scenario = { description: body.description, requirements: body.requirements, tags, family: input.family, tree: body.tree, steps: body.steps };
+  const scenario: Scenario = {
+    description: body.description,
+    requirements: body.requirements,
+    tags,
+    tier: tierOf(input.family),
+    family: input.family,
+    tree: body.tree,
+    steps: body.steps,
+  };
   return { id: `generated/${input.family}/${input.name}`, scenario };
 }
 

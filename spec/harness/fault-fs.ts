@@ -16,7 +16,7 @@
 
 import type { Fs } from '../../src/ports.ts';
 import { fsError } from './mem-fs.ts';
-import type { FsFaultCode, RunStep } from '../../src/conformance/scenario.ts';
+import type { FsFaultCode, RunStep } from '../../src/conformance/steps.ts';
 import type { FsOp } from './crash-at-op-fs.ts';
 import { observeFsOps } from './crash-at-op-fs.ts';
 

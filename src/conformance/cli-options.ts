@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util';
 import type { Level } from './compare.ts';
 import { LEVELS } from './compare.ts';
+import type { Tier } from './scenario.ts';
+import { TIERS } from './scenario.ts';
 import { WATCH_PLACEHOLDER } from './impl-command.ts';
 
 export interface ConformanceOptions {
@@ -15,8 +17,11 @@ export interface ConformanceOptions {
   readonly filters: readonly string[];
   readonly jobs: number;
   readonly timeoutSeconds: number;
-  readonly fixtures: string;
-  readonly golden: string;
+  readonly tier: Tier;
+  /** The suite folder: its manifest.json says where scenarios and goldens are. */
+  readonly suite: string;
+  /** Goldens from here instead of where the manifest says. */
+  readonly golden: string | null;
 }
 
 export type ConformanceCommand =
@@ -24,11 +29,12 @@ export type ConformanceCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'usage-error'; readonly message: string };
 
-export const CONFORMANCE_USAGE = `usage: conformance --impl '<command with {watch}>' [--level core|strict] [--filter REGEX]...
-                   [--expect FILE] [--report FILE] [--junit FILE] [--keep] [--jobs N] [--timeout-seconds N]
+export const CONFORMANCE_USAGE = `usage: conformance --impl '<command with {watch}>' [--level core|strict] [--tier default|full]
+                   [--filter REGEX]... [--expect FILE] [--report FILE] [--junit FILE] [--keep] [--jobs N]
+                   [--timeout-seconds N] [--suite DIR] [--golden DIR]
 
-Runs every fixture tagged "portable" against another implementation of the watch-folder runner, on a real
-temporary folder with stand-in ffmpeg/ffprobe first on PATH, and compares with the goldens.
+Runs every scenario of the suite tagged "portable" against another implementation of the watch-folder
+runner, on a real temporary folder with stand-in ffmpeg/ffprobe first on PATH, and compares with the goldens.
 
 options:
   --impl CMD             the implementation's command line (run by /bin/sh); {watch} becomes the watch
@@ -36,6 +42,7 @@ options:
   --level core|strict    core: exit codes, which paths exist, the bytes of every file but results, result
                          essentials (scenarios tagged reference are skipped); strict: the whole normalised
                          tree (default)
+  --tier default|full    default: the default tier (default); full: every tier, the bulk generated families too
   --filter REGEX         only scenarios whose id matches (repeatable: any of them), e.g. parse/ or ^scan/dot
   --expect FILE          scenario ids expected to fail (JSON list, or one per line; # comments)
   --report FILE          write the verdicts as JSON, every difference included
@@ -43,13 +50,13 @@ options:
   --keep                 keep each scenario's temporary folder and print where they are
   --jobs N               scenarios run at once (default: 2 per CPU core)
   --timeout-seconds N    kill a run that takes longer (default 60)
-  --fixtures DIR, --golden DIR   where scenarios and goldens are (default: this repository's)
+  --suite DIR            the suite folder with manifest.json (default: this repository's suite/)
+  --golden DIR           the goldens (default: where the manifest says)
 
 exit codes: 0 every scenario as expected; 1 an unexpected failure or pass; 2 usage error`;
 
 export interface OptionDefaults {
-  readonly fixtures: string;
-  readonly golden: string;
+  readonly suite: string;
   /**
    * Scenarios at once when --jobs is not given. A run spends much of its time starting processes and
    * waiting for the stand-in FFmpeg, so two per core keep the cores busy; more only queue for them.
@@ -75,6 +82,7 @@ export function parseConformanceArgs(argv: readonly string[], defaults: OptionDe
         help: { type: 'boolean', short: 'h' },
         impl: { type: 'string' },
         level: { type: 'string', default: 'strict' },
+        tier: { type: 'string', default: 'default' },
         filter: { type: 'string', multiple: true, default: [] },
         expect: { type: 'string' },
         report: { type: 'string' },
@@ -82,8 +90,8 @@ export function parseConformanceArgs(argv: readonly string[], defaults: OptionDe
         keep: { type: 'boolean', default: false },
         jobs: { type: 'string' },
         'timeout-seconds': { type: 'string' },
-        fixtures: { type: 'string', default: defaults.fixtures },
-        golden: { type: 'string', default: defaults.golden },
+        suite: { type: 'string', default: defaults.suite },
+        golden: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -94,6 +102,8 @@ export function parseConformanceArgs(argv: readonly string[], defaults: OptionDe
   if (!values.impl.includes(WATCH_PLACEHOLDER)) return { kind: 'usage-error', message: `--impl must contain ${WATCH_PLACEHOLDER} where the watch folder goes` };
   const level = LEVELS.find((l) => l === values.level);
   if (level === undefined) return { kind: 'usage-error', message: `--level must be core or strict, got '${values.level}'` };
+  const tier = TIERS.find((t) => t === values.tier);
+  if (tier === undefined) return { kind: 'usage-error', message: `--tier must be ${TIERS.join(' or ')}, got '${values.tier}'` };
   for (const filter of values.filter) {
     try {
       new RegExp(filter, 'u');
@@ -117,8 +127,9 @@ export function parseConformanceArgs(argv: readonly string[], defaults: OptionDe
       filters: values.filter,
       jobs,
       timeoutSeconds,
-      fixtures: values.fixtures,
-      golden: values.golden,
+      tier,
+      suite: values.suite,
+      golden: values.golden ?? null,
     },
   };
 }

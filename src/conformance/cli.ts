@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CONFORMANCE_USAGE, implWarning, parseConformanceArgs, parseExpectFile } from './cli-options.ts';
 import type { ConformanceOptions } from './cli-options.ts';
 import { loadScenarios } from './fixtures.ts';
+import { readManifest } from './manifest.ts';
 import { commonFailure, isSuccess, jsonReport, junitReport, summaryLine, tally, verdictLines } from './report.ts';
 import { installStandIns } from './stand-in-bin.ts';
 import { runSuite, selectPortable } from './suite.ts';
@@ -43,21 +44,30 @@ function readExpected(file: string | null): Set<string> {
   return new Set(ids);
 }
 
+function readSuite(dir: string): ReturnType<typeof readManifest> {
+  try {
+    return readManifest(dir);
+  } catch (error) {
+    return fail(`cannot read the suite in ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 async function main(options: ConformanceOptions): Promise<number> {
   const expected = readExpected(options.expect);
   const implProblem = implWarning(options.impl);
   if (implProblem !== null) process.stderr.write(`warning: ${implProblem}\n`);
-  const all = loadScenarios(options.fixtures);
+  const suite = readSuite(options.suite);
+  const all = loadScenarios(suite.scenariosDir);
   const known = new Set(all.map((s) => s.id));
   for (const id of expected) if (!known.has(id)) process.stderr.write(`warning: --expect lists ${id}, which is not a scenario\n`);
-  const count = selectPortable(all, options.filters).length;
-  if (count === 0) fail('no portable scenario matches --filter');
+  const count = selectPortable(all, options.filters, options.tier).length;
+  if (count === 0) fail(`no portable scenario of tier ${options.tier} matches --filter`);
 
   const workDir = mkdtempSync(join(tmpdir(), 'conformance-'));
   const scenariosDir = join(workDir, 'scenarios');
   mkdirSync(scenariosDir);
   const paths = installStandIns({ dir: join(workDir, 'stand-ins'), nodePath: process.execPath, pathEnv: process.env.PATH ?? '' });
-  process.stdout.write(`Checking ${count} portable scenarios at level ${options.level} against: ${options.impl}\n`);
+  process.stdout.write(`Checking ${count} portable scenarios (tier ${options.tier}) at level ${options.level} against: ${options.impl}\n`);
   const started = Date.now();
   const verdicts = await runSuite({
     impl: options.impl,
@@ -68,9 +78,10 @@ async function main(options: ConformanceOptions): Promise<number> {
     runTimeoutMs: Math.round(options.timeoutSeconds * 1000),
     killGroup,
     workDir: scenariosDir,
-    fixturesDir: options.fixtures,
-    goldenDir: options.golden,
+    scenariosDir: suite.scenariosDir,
+    goldenDir: options.golden ?? suite.goldenDir,
     level: options.level,
+    tier: options.tier,
     filters: options.filters,
     expectedFailures: expected,
     jobs: options.jobs,
@@ -95,7 +106,7 @@ async function main(options: ConformanceOptions): Promise<number> {
   return isSuccess(t) ? 0 : 1;
 }
 
-const command = parseConformanceArgs(process.argv.slice(2), { fixtures: join(REPO, 'fixtures'), golden: join(REPO, 'golden'), jobs: 2 * availableParallelism() });
+const command = parseConformanceArgs(process.argv.slice(2), { suite: join(REPO, 'suite'), jobs: 2 * availableParallelism() });
 if (command.kind === 'help') {
   process.stdout.write(`${CONFORMANCE_USAGE}\n`);
 } else if (command.kind === 'usage-error') {

@@ -1,14 +1,16 @@
-// Runs one scenario against another implementation's command line (design section 4): the tree is
-// materialised in a real temporary directory, every `run` step runs the command there with the stand-in
-// FFmpeg first on PATH, and the normalised tree after each run is recorded in the shape goldens have.
+// The command-line backend of the scenario interpreter (design section 4): the tree lives in a real
+// temporary directory, every `run` step runs another implementation's command line there with the stand-in
+// FFmpeg first on PATH, and "time passing" (`advance_clock_seconds`) is acted out by moving every mtime
+// under the root back by that much. Steps that need the in-memory harness are refused.
 
-import type { Tree } from './normalize.ts';
-import type { Scenario, Step } from './scenario.ts';
-import { faultFieldsOf } from './scenario.ts';
+import { linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InterpretedRun, ScenarioBackend } from './interpreter.ts';
+import { interpretScenario } from './interpreter.ts';
+import type { Scenario } from './scenario.ts';
 import { snapshotDirectory } from './snapshot.ts';
-import type { Placeholders } from './tree.ts';
-import { substitute } from './tree.ts';
-import { ageDiskTree, writeDiskEntries } from './disk-tree.ts';
+import { memoryOnlyReasons } from './steps.ts';
+import { createEntries } from './tree.ts';
 import { buildImplCommand } from './impl-command.ts';
 import type { ExternalExit } from './run-command.ts';
 import { runCommand } from './run-command.ts';
@@ -28,10 +30,7 @@ export interface ExternalRunOptions {
   readonly killGroup: (pgid: number) => void;
 }
 
-export interface ExternalRunOutcome {
-  readonly exit: ExternalExit;
-  readonly tree: Tree;
-}
+export type ExternalRunOutcome = InterpretedRun<ExternalExit>;
 
 export interface ExternalRunLog {
   readonly command: string;
@@ -46,39 +45,69 @@ export interface ExternalScenarioRun {
   readonly logs: ExternalRunLog[];
 }
 
-/** Why a step cannot be acted out through a command line, or null. */
-export function unsupportedStep(step: Step): string | null {
-  if ('stop_after_seconds' in step && step.stop_after_seconds !== undefined) return 'stop_after_seconds needs the in-memory clock';
-  const fault = 'run' in step ? faultFieldsOf(step)[0] : undefined;
-  if (fault !== undefined) return `${fault} needs the in-memory filesystem`;
-  return null;
+/**
+ * Makes `seconds` pass for everything under `root`. The only clock-dependent behaviour a scenario can
+ * observe through a real runner is readiness (a file's mtime against the runner's clock; timestamps are
+ * normalised away), so ageing the files is the same as advancing the runner's clock.
+ */
+export function ageDiskTree(root: string, seconds: number): void {
+  const seen = new Set<string>(); // two names of one inode (a hard link) age once
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const stat = lstatSync(path);
+      const inode = `${stat.dev}:${stat.ino}`;
+      if (seen.has(inode)) continue;
+      seen.add(inode);
+      const atime = stat.atimeMs / 1000 - seconds;
+      const mtime = stat.mtimeMs / 1000 - seconds;
+      if (stat.isSymbolicLink()) lutimesSync(path, atime, mtime);
+      else utimesSync(path, atime, mtime);
+      if (stat.isDirectory()) walk(path);
+    }
+  };
+  walk(root);
 }
 
-/** `root` is an empty directory, given by its real path (runners report real paths; {ROOT} must match). */
-export async function runScenarioExternally(scenario: Scenario, root: string, options: ExternalRunOptions): Promise<ExternalScenarioRun> {
-  const placeholders: Placeholders = { root, livePid: options.livePid, host: options.host };
+export type DiskBackend = ScenarioBackend<ExternalExit> & { readonly logs: readonly ExternalRunLog[] };
+
+/**
+ * A backend on the directory `root`, which must be empty and given by its real path (runners report real
+ * paths; {ROOT} must match). Placeholders are replaced in the text of JSON files, so the root must be a
+ * path JSON writes without escapes.
+ */
+export function createDiskBackend(scenario: Pick<Scenario, 'ffmpeg_installed'>, root: string, options: ExternalRunOptions): DiskBackend {
+  if (JSON.stringify(root) !== `"${root}"`) throw new Error(`the scenario folder ${root} holds a character JSON would escape`);
   const env = {
     ...options.env,
     PATH: scenario.ffmpeg_installed === false ? options.paths.withoutFfmpeg : options.paths.withFfmpeg,
     TZ: 'UTC',
   };
-  writeDiskEntries(root, scenario.tree, placeholders, Date.now());
-  const runs: ExternalRunOutcome[] = [];
   const logs: ExternalRunLog[] = [];
-  for (const step of scenario.steps) {
-    const unsupported = unsupportedStep(step);
-    if (unsupported !== null) throw new Error(`this scenario cannot run through a command line: ${unsupported}`);
-    if ('run' in step) {
-      const folder = substitute(step.folder ?? '{ROOT}/watch', placeholders);
-      const command = buildImplCommand(options.impl, folder, step.run.map((arg) => substitute(arg, placeholders)));
+  const maker = { mkdirSync, writeFileSync, symlinkSync, linkSync, utimesSync };
+  // Entries get the mtime "now": what a user drops is fresh, and only advance_clock_seconds ages it.
+  const write: DiskBackend['write'] = (entries) => createEntries(maker, root, entries, Date.now() / 1000);
+  return {
+    placeholders: { root, livePid: options.livePid, host: options.host },
+    logs,
+    setUp: write,
+    write,
+    advanceClock: (seconds) => ageDiskTree(root, seconds),
+    async run(step, { folder, args }) {
+      const [unsupported] = memoryOnlyReasons(step);
+      if (unsupported !== undefined) throw new Error(`this scenario cannot run through a command line: ${unsupported}`);
+      const command = buildImplCommand(options.impl, folder, args);
       const run = await runCommand(command, { cwd: root, env, timeoutMs: options.runTimeoutMs, killGroup: options.killGroup });
       logs.push({ command, ...run });
-      runs.push({ exit: run.exit, tree: snapshotDirectory(root) });
-    } else if ('advance_clock_seconds' in step) {
-      ageDiskTree(root, step.advance_clock_seconds);
-    } else {
-      writeDiskEntries(root, step.write, placeholders, Date.now());
-    }
-  }
-  return { runs, logs };
+      return run.exit;
+    },
+    snapshot: () => snapshotDirectory(root),
+  };
+}
+
+/** One scenario against an implementation's command line, in the empty directory `root`. */
+export async function runScenarioExternally(scenario: Scenario, root: string, options: ExternalRunOptions): Promise<ExternalScenarioRun> {
+  const backend = createDiskBackend(scenario, root, options);
+  const runs = await interpretScenario(scenario, backend);
+  return { runs, logs: [...backend.logs] };
 }

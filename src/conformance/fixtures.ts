@@ -1,4 +1,6 @@
-// Loading scenario files from fixtures/ and their goldens from golden/ (same relative path).
+// Loading the scenario files under a folder (fixtures/, or suite/scenarios/ for the whole suite) and
+// locating their goldens: a scenario's id is its path under the folder without `.json`, its golden is
+// `<golden folder>/<id>.json`.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -6,7 +8,7 @@ import type { Scenario } from './scenario.ts';
 import { scenarioProblems } from './scenario.ts';
 
 export interface LoadedScenario {
-  /** `area/name`, the path under fixtures/ without `.json`. */
+  /** `area/name` (or `generated/<family>/<name>`), the path under the folder without `.json`. */
   readonly id: string;
   readonly scenario: Scenario;
 }
@@ -18,13 +20,13 @@ function jsonFilesUnder(dir: string): string[] {
     .sort();
 }
 
-/** Every scenario under `fixturesDir`; throws with the file name on an invalid one. */
-export function loadScenarios(fixturesDir: string): LoadedScenario[] {
-  return jsonFilesUnder(fixturesDir).map((file) => {
+/** Every scenario under `dir`; throws with the file name on an invalid one. */
+export function loadScenarios(dir: string): LoadedScenario[] {
+  return jsonFilesUnder(dir).map((file) => {
     const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
     const problems = scenarioProblems(value);
     if (problems.length > 0) throw new Error(`${file}: invalid scenario: ${problems.join('; ')}`);
-    return { id: relative(fixturesDir, file).slice(0, -'.json'.length), scenario: value as Scenario };
+    return { id: relative(dir, file).slice(0, -'.json'.length), scenario: value as Scenario };
   });
 }
 

@@ -2,8 +2,16 @@
 // implementations (design section 4) cannot reproduce it through a command line on a real folder.
 // `scenarioProblems` reports these for every portable fixture, so the tag cannot silently lie.
 
-import type { Scenario } from './scenario.ts';
-import { faultFieldsOf } from './scenario.ts';
+import type { Step } from './steps.ts';
+import { memoryOnlyReasons } from './steps.ts';
+import { isSpecialShaped } from './tree.ts';
+
+/** What the lint reads of a scenario (scenario.ts runs it on every valid scenario file). */
+export interface PortabilityInput {
+  readonly tags: readonly string[];
+  readonly tree: Readonly<Record<string, unknown>>;
+  readonly steps: readonly Step[];
+}
 
 /** JobSpec names as the runner sees them (contract section 3): `*.json` but not `*.result.json`. */
 const isJobSpecPath = (path: string): boolean => path.endsWith('.json') && !path.endsWith('.result.json');
@@ -19,7 +27,7 @@ function objectOf(entry: unknown): Record<string, unknown> | null {
     } catch {
       return null;
     }
-  } else if (isPlainObject(entry) && Object.keys(entry).length === 1 && (Object.keys(entry)[0] ?? '').startsWith('$')) {
+  } else if (isSpecialShaped(entry)) {
     value = entry.$json;
   }
   return isPlainObject(value) ? value : null;
@@ -31,7 +39,7 @@ function objectOf(entry: unknown): Record<string, unknown> | null {
  * runner's stricter parser rejects, say for a duplicate key, is hashed anyway; the self-conformance test
  * catches that case.)
  */
-function rootDependentJobIds(entries: Record<string, unknown>, where: string): string[] {
+function rootDependentJobIds(entries: Readonly<Record<string, unknown>>, where: string): string[] {
   return Object.entries(entries)
     .filter(([path, entry]) => path.startsWith('watch/') && isJobSpecPath(path) && JSON.stringify(entry).includes('{ROOT}'))
     .filter(([, entry]) => typeof objectOf(entry)?.job_id !== 'string')
@@ -39,17 +47,12 @@ function rootDependentJobIds(entries: Record<string, unknown>, where: string): s
 }
 
 /** Problems that make a `portable` tag false (empty when the scenario is not tagged portable). */
-export function portabilityProblems(scenario: Scenario): string[] {
-  if (!(scenario.tags as readonly string[]).includes('portable')) return [];
+export function portabilityProblems(scenario: PortabilityInput): string[] {
+  if (!scenario.tags.includes('portable')) return [];
   const problems = rootDependentJobIds(scenario.tree, 'tree entry');
   for (const [i, step] of scenario.steps.entries()) {
     if ('write' in step) problems.push(...rootDependentJobIds(step.write, `step ${i} writes`));
-    if ('stop_after_seconds' in step && step.stop_after_seconds !== undefined) {
-      problems.push(`step ${i}: stop_after_seconds needs the in-memory clock, so the scenario cannot be portable`);
-    }
-    for (const field of 'run' in step ? faultFieldsOf(step) : []) {
-      problems.push(`step ${i}: ${field} needs the in-memory filesystem, so the scenario cannot be portable`);
-    }
+    for (const reason of memoryOnlyReasons(step)) problems.push(`step ${i}: ${reason}, so the scenario cannot be portable`);
   }
   return problems;
 }

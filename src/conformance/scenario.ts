@@ -6,6 +6,8 @@ import Type from 'typebox';
 import Value from 'typebox/value';
 import { MediaDescriptorSchema } from './media.ts';
 import { portabilityProblems } from './portability.ts';
+import { faultFieldsOf, isRunStep, StepSchema } from './steps.ts';
+import { isSpecialShaped } from './tree.ts';
 
 /** The closed tag vocabulary. `reference`: pins a choice of this reference implementation, skipped at `core`. */
 export const TAGS = ['portable', 'reference', 'crash', 'fs-fault', 'timing', 'signals', 'recovery', 'hostile', 'naming', 'cli', 'multi-clip'] as const;
@@ -22,47 +24,6 @@ export const SpecialEntrySchema = Type.Union([
   Type.Object({ $hardlink: Type.String() }, { additionalProperties: false, description: 'A second name for another tree path' }),
   Type.Object({ $base64: Type.String() }, { additionalProperties: false, description: 'Raw bytes' }),
   Type.Object({ $size: Type.Integer({ minimum: 0 }) }, { additionalProperties: false, description: 'A file of this many zero bytes' }),
-]);
-
-/** The errnos a `fail_fs_op` step can inject (reliability section 4). */
-export const FS_FAULT_CODES = ['ENOSPC', 'EIO', 'EACCES', 'EPERM', 'EMFILE', 'ENOENT', 'EEXIST', 'EXDEV'] as const;
-export type FsFaultCode = (typeof FS_FAULT_CODES)[number];
-
-export const FsFailureSchema = Type.Object(
-  {
-    at: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'The operation that fails, counted like crash_at_fs_op (with `op`: the at-th such operation); default 1' }),
-    ),
-    op: Type.Optional(
-      Type.String({ description: 'Only operations named so count: the method and its first path relative to the root, e.g. "link watch/running/a.json"' }),
-    ),
-    code: Type.Enum(FS_FAULT_CODES),
-    persistent: Type.Optional(Type.Boolean({ description: 'Every later operation fails too (default: only this one)' })),
-    only: Type.Optional(
-      Type.Literal('writes', { description: 'Only operations that need new space fail (exclusive writes, mkdir): a full disk' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export const StepSchema = Type.Union([
-  Type.Object(
-    {
-      run: Type.Array(Type.String(), { description: 'Arguments after the watch folder, e.g. ["--once"]' }),
-      folder: Type.Optional(Type.String({ description: 'The folder argument (default "{ROOT}/watch")' })),
-      stop_after_seconds: Type.Optional(Type.Number({ minimum: 0, description: 'Send SIGTERM this long after the start' })),
-      crash_at_fs_op: Type.Optional(
-        Type.Integer({ minimum: 1, description: 'The runner dies just before its k-th filesystem operation in this run (outcome "killed")' }),
-      ),
-      power_cut_at_fs_op: Type.Optional(
-        Type.Integer({ minimum: 1, description: 'As crash_at_fs_op, and every change not yet made durable by an fsync is lost' }),
-      ),
-      fail_fs_op: Type.Optional(FsFailureSchema),
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object({ advance_clock_seconds: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
-  Type.Object({ write: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false }),
 ]);
 
 export const ScenarioSchema = Type.Object(
@@ -83,12 +44,6 @@ export const ScenarioSchema = Type.Object(
 );
 
 export type Scenario = Type.Static<typeof ScenarioSchema>;
-export type Step = Type.Static<typeof StepSchema>;
-export type RunStep = Extract<Step, { run: string[] }>;
-
-export function isRunStep(step: Step): step is RunStep {
-  return 'run' in step;
-}
 
 /** A list of problems with a parsed scenario file (empty when it is valid). */
 export function scenarioProblems(value: unknown): string[] {
@@ -112,14 +67,17 @@ export function scenarioProblems(value: unknown): string[] {
   return problems;
 }
 
-/** The filesystem fault fields a run step sets (at most one is allowed). */
-export function faultFieldsOf(step: RunStep): string[] {
-  return (['crash_at_fs_op', 'power_cut_at_fs_op', 'fail_fs_op'] as const).filter((field) => step[field] !== undefined);
+export type Tier = NonNullable<Scenario['tier']>;
+
+/** The tiers, smallest first: a run at one tier includes the scenarios of every tier before it. */
+export const TIERS = ['default', 'full'] as const satisfies readonly Tier[];
+
+/** A scenario's tier (`default` when the file says none). */
+export function scenarioTier(scenario: Pick<Scenario, 'tier'>): Tier {
+  return scenario.tier ?? 'default';
 }
 
-/** True for an object with a single key that starts with `$` (the special-entry shape). */
-export function isSpecialShaped(entry: unknown): entry is Record<string, unknown> {
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return false;
-  const keys = Object.keys(entry);
-  return keys.length === 1 && (keys[0] ?? '').startsWith('$');
+/** Whether a run at `tier` includes `scenario` (`full` runs every tier). */
+export function inTier(scenario: Pick<Scenario, 'tier'>, tier: Tier): boolean {
+  return TIERS.indexOf(scenarioTier(scenario)) <= TIERS.indexOf(tier);
 }

@@ -12,13 +12,17 @@ import type { LoadedScenario } from './fixtures.ts';
 import { goldenPathOf, loadScenarios } from './fixtures.ts';
 import type { Golden } from './golden.ts';
 import { isGolden } from './golden.ts';
+import type { Tier } from './scenario.ts';
+import { inTier } from './scenario.ts';
 
 export interface SuiteOptions extends ExternalRunOptions {
   /** Where scenario directories are created. */
   readonly workDir: string;
-  readonly fixturesDir: string;
+  /** The folder of the scenario files: `<id>.json` under it. */
+  readonly scenariosDir: string;
   readonly goldenDir: string;
   readonly level: Level;
+  readonly tier: Tier;
   /** Keep scenarios whose id matches one of these regular expressions (all when empty). */
   readonly filters: readonly string[];
   readonly expectedFailures: ReadonlySet<string>;
@@ -49,10 +53,12 @@ export interface Verdict {
   readonly logs: readonly ExternalRunLog[];
 }
 
-/** Portable scenarios matching a filter (those a level does not check are skipped later, and reported: compare.ts skipReason). */
-export function selectPortable(scenarios: readonly LoadedScenario[], filters: readonly string[]): LoadedScenario[] {
+/** The portable scenarios of a run at `tier` whose id matches a filter (those a level does not check are skipped later, and reported: compare.ts skipReason). */
+export function selectPortable(scenarios: readonly LoadedScenario[], filters: readonly string[], tier: Tier): LoadedScenario[] {
   const patterns = filters.map((f) => new RegExp(f, 'u'));
-  return scenarios.filter(({ id, scenario }) => scenario.tags.includes('portable') && (patterns.length === 0 || patterns.some((p) => p.test(id))));
+  return scenarios.filter(
+    ({ id, scenario }) => (scenario.tags as readonly string[]).includes('portable') && inTier(scenario, tier) && (patterns.length === 0 || patterns.some((p) => p.test(id))),
+  );
 }
 
 /** Runs `work` over `items` with at most `jobs` in flight; results keep the items' order. */
@@ -103,7 +109,7 @@ async function checkScenario({ id, scenario }: LoadedScenario, options: SuiteOpt
 
 /** The verdict of every selected portable scenario, in id order. */
 export async function runSuite(options: SuiteOptions): Promise<Verdict[]> {
-  const selected = selectPortable(loadScenarios(options.fixturesDir), options.filters);
+  const selected = selectPortable(loadScenarios(options.scenariosDir), options.filters, options.tier);
   const verdicts = await inParallel(selected, options.jobs, (loaded) => checkScenario(loaded, options));
   return verdicts.map((v) => (options.keep ? v : { ...v, root: null }));
 }
