@@ -73,12 +73,12 @@ describe('suite/', () => {
     expect(notExact).toEqual([]);
   });
 
-  it('gives each scenario its tier, and each generated one its family (the matrix is the full tier)', () => {
+  it('gives each scenario its tier, and each generated one its family (the matrix and most of each bulk family are the full tier)', () => {
     const sourceById = new Map(sources.map((s) => [s.id, s.scenario]));
     for (const { id, scenario } of stored) {
       const generated = id.startsWith('generated/');
       expect(scenario.family, id).toBe(generated ? familyOf(id) : undefined);
-      expect(scenario.tier, id).toBe(generated ? tierOf(familyOf(id)) : (sourceById.get(id)?.tier ?? 'default'));
+      expect(scenario.tier, id).toBe(generated ? tierOf(familyOf(id), id.split('/').slice(2).join('/')) : (sourceById.get(id)?.tier ?? 'default'));
     }
     expect(storedById.get('generated/matrix/h264-mp4-half-proxy_h264_low')?.tier).toBe('full');
   });
