@@ -1,5 +1,6 @@
-// The conformance run (design section 4): every scenario tagged `portable` (optionally filtered) runs
-// against the implementation's command line, a few at a time, and is compared with its golden.
+// The conformance run (design section 4): every scenario tagged `portable` (optionally filtered; at `core`
+// not those tagged `reference`) runs against the implementation's command line, a few at a time, and is
+// compared with its golden.
 
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
