@@ -1,6 +1,6 @@
 // Building blocks shared by the generated scenario families: the valid JobSpec each family varies, the
 // default input tree around it, and the rule that decides which generated scenarios are portable.
-// Generated scenarios are ordinary scenario files that happen to be written by code (design section 2):
+// Generated scenarios are ordinary scenario files that happen to be written by code (spec/README.md):
 // each one could be saved as JSON under fixtures/ and mean exactly the same to any implementation.
 
 import { createHash } from 'node:crypto';

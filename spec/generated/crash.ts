@@ -1,4 +1,4 @@
-// Family `crash` (SPEC R4.14, R11.8, R11.9; reliability sections 2-4): a representative workload is run once
+// Family `crash` (SPEC R4.14, R11.8, R11.9): a representative workload is run once
 // with every filesystem operation of the runner recorded (the fake FFmpeg's own writes are not the
 // runner's and are not counted); then, for each operation k, a scenario kills the runner just before
 // operation k (`crash_at_fs_op`) and restarts it cleanly with --once. The crash points are therefore

@@ -5,7 +5,7 @@
 // must accept the case variants and keep the raw spelling (it shows in output names and messages);
 // case-sensitive ones (fps_mode, requires_resolve_edition) must refuse them.
 // Each JobSpec is made consistent around the value under test (a matching container and profile where
-// one exists), so a valid spelling runs as far as the contract lets it and shows where it stops.
+// one exists), so a valid spelling runs as far as the spec lets it and shows where it stops.
 
 import type { LoadedScenario } from '../../src/conformance/fixtures.ts';
 import type { JobSpecDraft } from './base.ts';
@@ -32,7 +32,7 @@ const PROFILE_OF_CODEC: Readonly<Record<string, Setting>> = {
   prores_lt: { ...PRORES_PROXY, codec: 'prores_lt', proxy_profile: 'proxy_prores_lt' },
   dnxhr: { codec: 'dnxhr', container: 'mxf', resolution: 'same', proxy_profile: 'proxy_dnxhr_lb' },
 };
-/** A container each codec pairs with (section 6.2), for codecs no FFmpeg profile produces. */
+/** A container each codec pairs with (R6.5), for codecs no FFmpeg profile produces. */
 const PAIRED_CONTAINER: Readonly<Record<string, string>> = {
   prores_standard: 'mov', prores_hq: 'mov', prores_4444: 'mov', h265: 'mp4', hevc: 'mp4', dnxhd: 'mxf', vp9: 'webm', av1: 'mkv',
 };

@@ -1,12 +1,12 @@
 // Family `matrix`: every codec × container × resolution (same, half, quarter, an explicit WxH) × FFmpeg
-// proxy profile. Each cell ends in one of three ways, and the description says which one the contract
+// proxy profile. Each cell ends in one of three ways, and the description says which one the spec
 // predicts, so a golden that disagrees with its own description stands out in review:
 // - the codec/container pair is not allowed (SPEC R6.5): PARTIAL before any profile is looked at,
 //   whatever the resolution and profile (this is also what pins "6 before 7" for every profile);
 // - the pair is allowed but the JobSpec does not describe what the profile produces (R7.10): PARTIAL
 //   with the profile's consistency message;
 // - the JobSpec describes exactly what the profile produces: COMPLETED.
-// The tables below are copied from the contract, independently of src/.
+// The tables below are copied from SPEC.md (R6.5, R7.12), independently of src/.
 
 import type { LoadedScenario } from '../../src/conformance/fixtures.ts';
 import { baseJobSpec, defaultTree, generated, slug, withFields } from './base.ts';

@@ -2,8 +2,8 @@
 // (null for the non-nullable ones included), and `sources` holding one item of each wrong type. Each
 // JobSpec is otherwise valid, so the type check (SPEC R5.14) is what fails; for `jobspec_version` the
 // version check (R5.11) comes first and names the value instead.
-// The field types are copied from the contract's table, not derived from the implementation's schema,
-// so a schema that drifted from the contract shows up as a changed golden.
+// The field types are copied from SPEC.md's table (R5.1), not derived from the implementation's schema,
+// so a schema that drifted from the spec shows up as a changed golden.
 
 import type { LoadedScenario } from '../../src/conformance/fixtures.ts';
 import type { JobSpecDraft, PathStyle } from './base.ts';
@@ -12,7 +12,7 @@ import { baseJobSpec, defaultTree, generated, JOB_ID, mediaPath, shown, withFiel
 type JsonType = 'string' | 'number' | 'boolean' | 'null' | 'array' | 'object';
 const JSON_TYPES: readonly JsonType[] = ['string', 'number', 'boolean', 'null', 'array', 'object'];
 
-/** Contract section 5: the JSON types each field accepts, and a valid value of it. */
+/** SPEC R5.1: the JSON types each field accepts, and a valid value of it. */
 const FIELDS: Readonly<Record<string, { readonly types: readonly JsonType[]; readonly valid: unknown }>> = {
   jobspec_version: { types: ['string'], valid: '2.1' },
   sources: { types: ['array'], valid: mediaPath('clip.mov') },
