@@ -1,12 +1,6 @@
-<<<<<<< HEAD
-// The conformance run (design section 4): every scenario tagged `portable` (optionally filtered) runs
+// The conformance run: every scenario tagged `portable` of the chosen tier (optionally filtered) runs
 // against the implementation's command line, a few at a time, and is compared with its golden; one that
 // the level does not check (compare.ts skipReason) is reported as skipped without running.
-=======
-// The conformance run: every scenario tagged `portable` of the chosen tier (optionally filtered) runs
-// against the implementation's command line, a few at a time, and is compared with its golden; at `core`
-// those tagged `reference` are reported as skipped instead (compare.ts skipReason).
->>>>>>> wip/reqs
 
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
