@@ -45,7 +45,7 @@ function expectRecovered(filed: ReturnType<typeof checkInvariants>['filed'], san
   expect(filed.get('later.json')?.result?.job_id).toBe('later001');
 }
 
-describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart', { timeout: 90_000 }, () => {
+describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart', { timeout: 300_000 }, () => {
   it('mid-clip (second clip, stand-in writing): the orphan keeps writing until the restart terminates it', async ({ onTestFinished }) => {
     const sandbox = makeRealSandbox(onTestFinished);
     twoJobs(sandbox, { 'first.mov': MEDIA.ok, 'long.mov': MEDIA.stream });
@@ -53,7 +53,7 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
     const before = snapshot(sandbox.root);
 
     const runner = startRunner(sandbox, [sandbox.watch, '--poll-seconds', '0.2']);
-    await waitFor('the second clip to be written', 15_000, () => ((sizeOf(partial) ?? 0) > 20 ? true : null));
+    await waitFor('the second clip to be written', 120_000, () => ((sizeOf(partial) ?? 0) > 20 ? true : null));
     const ffmpeg = await waitForStandIn(sandbox);
     expect(processName(ffmpeg)?.comm).toBe('ffmpeg');
     expect(await killRunner(runner)).toEqual({ signal: 'SIGKILL' });
@@ -63,7 +63,7 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
     expect(namesIn(sandbox.pending)).toEqual(['later.json']);
     expect(lockRecord(sandbox)?.ffmpegPid).toBe(ffmpeg);
     const size = sizeOf(partial) ?? 0;
-    await waitFor('the orphan to keep writing', 10_000, () => ((sizeOf(partial) ?? 0) > size ? true : null));
+    await waitFor('the orphan to keep writing', 120_000, () => ((sizeOf(partial) ?? 0) > size ? true : null));
 
     const restart = await runOnce(sandbox);
 
@@ -90,7 +90,7 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
 
     const runner = startRunner(sandbox, [sandbox.watch, '--once']);
     const ffmpeg = await waitForStandIn(sandbox);
-    await waitFor('the stand-in to exec sleep', 10_000, () => (processName(ffmpeg)?.comm === 'sleep' ? true : null));
+    await waitFor('the stand-in to exec sleep', 120_000, () => (processName(ffmpeg)?.comm === 'sleep' ? true : null));
     expect(processName(ffmpeg)?.argv0).toBe('ffmpeg');
     expect(await killRunner(runner)).toEqual({ signal: 'SIGKILL' });
     expect(namesIn(sandbox.running)).toEqual(['job.json']);
@@ -139,8 +139,11 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
   // Found by this suite and fixed: an orphaned FFmpeg that has exited but is not reaped yet (its new parent,
   // PID 1 here, reaps it a second or two later) answers kill(pid, 0) and still reads `ffmpeg` in
   // /proc/<pid>/comm. node-host's isAlive now reads the state field of /proc/<pid>/stat and treats a
-  // zombie as gone, so the next start neither "terminates" it nor waits out the 5 s grace.
-  it('an orphan that already exited (a zombie not yet reaped) is not "terminated" and costs no 5 s wait', async ({ onTestFinished }) => {
+  // zombie as gone, so the next start neither "terminates" it nor waits out the 5 s grace. Shown by what
+  // the runner does, not by how long it takes: the only way into the grace period is an orphan judged
+  // alive, and every orphan the runner stops gets its "Terminated orphaned FFmpeg process" line (with
+  // "SIGKILL" when the grace ran out), so no such line means no signal was sent and no grace was waited.
+  it('an orphan that already exited (a zombie not yet reaped) is not "terminated" and no grace period is entered', async ({ onTestFinished }) => {
     const sandbox = makeRealSandbox(onTestFinished);
     const zombie = await zombieNamedFfmpeg(sandbox);
     writeStaleLock(sandbox, zombie);
@@ -152,7 +155,7 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
     expect(restart.exitCode).toBe(0);
     expect(checkInvariants(sandbox, before, { mayChange: ['watch/.runner.lock'] }).problems).toEqual([]);
     expect(restart.stdout).not.toContain('Terminated orphaned FFmpeg process');
-    expect(restart.ms).toBeLessThan(5000); // the bug waits the full 5 s grace; a sound run takes about 1 s
+    expect(restart.stdout).not.toContain('SIGKILL');
   });
 });
 
