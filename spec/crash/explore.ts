@@ -11,6 +11,7 @@
 import type { Golden } from '../../src/conformance/golden.ts';
 import { firstDifference } from '../../src/conformance/golden.ts';
 import type { Tree } from '../../src/conformance/normalize.ts';
+import { maskStamps } from '../../src/runner/filing-names.ts';
 import type { Scenario } from '../../src/conformance/scenario.ts';
 import type { RunStep, Step } from '../../src/conformance/steps.ts';
 import type { FsOp } from '../harness/crash-at-op-fs.ts';
@@ -69,7 +70,7 @@ export function startupOps(ops: readonly FsOp[]): number {
 
 /** Trees compared across runs made at different instants: destination stamps do not matter there. */
 function unstamped(tree: Tree): string {
-  return JSON.stringify(Object.entries(tree).map(([path, content]) => [path.replace(/_\d{8}T\d{6}Z/g, '_<UTCSTAMP>'), content]));
+  return JSON.stringify(Object.entries(tree).map(([path, content]) => [maskStamps(path), content]));
 }
 
 export interface Finding {

@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scenarioProblems } from '../../src/conformance/scenario.ts';
 import { materialise } from '../../src/conformance/tree.ts';
+import { resultTempNameOf } from '../../src/runner/filing-names.ts';
 import { FAKE_HOST } from '../harness/fake-host.ts';
 import { MEMORY_ROOT } from '../harness/memory-run.ts';
 import { isFsError } from '../../src/ports.ts';
@@ -193,7 +194,7 @@ describe('the property can fail', () => {
     const damages: Array<[string, Tamper, RegExp]> = [
       ['a completed JobSpec changes one byte', lastAfter((t) => void t.set('watch/completed/j1.json', { kind: 'file', size: 1, sha256: 'x', text: 'x' })), /bytes nobody dropped: watch\/completed\/j1\.json/],
       ['a settled file of the input tree vanishes', lastAfter((t) => void t.delete('watch/completed/done.result.json')), /removed: watch\/completed\/done\.result\.json/],
-      ['a temp file stays visible', lastAfter((t) => void t.set('watch/failed/.x.result.json.tmp', { kind: 'file', size: 0, sha256: 'e', text: '' })), /temp file visible/],
+      ['a temp file stays visible', lastAfter((t) => void t.set(`watch/failed/${resultTempNameOf('x')}`, { kind: 'file', size: 0, sha256: 'e', text: '' })), /temp file visible/],
       ['a file appears outside watch/ and out/', lastAfter((t) => void t.set('media/stray.txt', { kind: 'file', size: 0, sha256: 'e', text: '' })), /written outside watch\/ and out\//],
       ['a JobSpec stays in running/', lastAfter((t) => void t.set('watch/running/j9.json', { kind: 'file', size: 2, sha256: 'f', text: '{}' })), /left in running\//],
       ['an output its result lists is gone', lastAfter((t) => void t.delete('out/p1_p1-2.mp4')), /says \/scenario\/out\/p1_p1-2\.mp4 exists, but it does not/],

@@ -25,7 +25,7 @@ import { isPrivateRunnerFile } from '../../src/conformance/normalize.ts';
 import { isRunStep } from '../../src/conformance/steps.ts';
 import { MEMORY_ROOT } from '../harness/memory-run.ts';
 import { parseStrictJson } from '../../src/jobspec/json.ts';
-import { isJobSpecName } from '../../src/runner/layout.ts';
+import { isJobSpecName, stemOfResultTemp } from '../../src/runner/filing-names.ts';
 import { MAX_JOBSPEC_BYTES } from '../../src/runner/read-jobspec.ts';
 import type { Observation, RawEntry, RawFile, RawTree } from './observed-run.ts';
 
@@ -49,9 +49,14 @@ function isFile(entry: RawEntry | undefined): entry is RawFile {
   return entry?.kind === 'file';
 }
 
-/** The runner's own files: the lock and its temp names, and temp files (`*.tmp`) inside the watch folder. */
+/** A result temp file anywhere in the watch folder. */
+function isResultTemp(path: string): boolean {
+  return path.startsWith('watch/') && stemOfResultTemp(path.slice(path.lastIndexOf('/') + 1)) !== null;
+}
+
+/** The runner's own files: the lock and its scratch names, and result temp files inside the watch folder. */
 function isRunnerScratch(path: string): boolean {
-  return isPrivateRunnerFile(path) || (path.startsWith('watch/') && path.endsWith('.tmp'));
+  return isPrivateRunnerFile(path) || isResultTemp(path);
 }
 
 type Multiset = Map<string, number>;
@@ -226,7 +231,7 @@ export function sequenceInvariantProblems(observation: Observation, expectations
     // After a clean run: nothing running, results beside every settled JobSpec, no temp files.
     for (const [path, entry] of after) {
       if (path.startsWith('watch/running/')) problems.push(`${where}: left in running/: ${path}`);
-      if (path.endsWith('.tmp') && !isPrivateRunnerFile(path)) problems.push(`${where}: temp file visible: ${path}`);
+      if (isResultTemp(path)) problems.push(`${where}: temp file visible: ${path}`);
       if (jobSpecFolder(path) === 'pending' && isFile(entry) && step.run.includes('--once')) {
         const settleZero = step.run.join(' ').includes('--settle-seconds 0');
         if (settleZero || claimableAtOnce(entry)) problems.push(`${where}: claimable JobSpec left in pending/: ${path} ${short(entry.text)}`);

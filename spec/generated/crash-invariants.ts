@@ -21,9 +21,9 @@ import type { Tree } from '../../src/conformance/normalize.ts';
 import { normaliseFile } from '../../src/conformance/normalize.ts';
 import type { Scenario } from '../../src/conformance/scenario.ts';
 import { materialise } from '../../src/conformance/tree.ts';
+import { isJobSpecName, jobSpecNameOf, resultNameOf, resultTempNameOf, stemOf, stemOfResultName, stemOfResultTemp } from '../../src/runner/filing-names.ts';
 
-const JOBSPEC = /^watch\/(pending|running|completed|failed)\/([^/]*)\.json$/;
-const RESULT = /^watch\/(completed|failed)\/([^/]*)\.result\.json$/;
+const STATE_ENTRY = /^watch\/(pending|running|completed|failed)\/([^/]*)$/;
 const placeholders = { root: '{ROOT}', livePid: 0, host: '' };
 /** The exit code of a runner that stopped on an error it could not handle (a failing disk). */
 const ERROR_EXIT = 70;
@@ -32,9 +32,22 @@ const REFUSED_EXITS = new Set<unknown>([2, 3]);
 
 /** Folder and stem of a JobSpec path (not a result file), or null. */
 function jobSpecAt(path: string): { folder: string; stem: string } | null {
-  const match = JOBSPEC.exec(path);
-  if (match === null || path.endsWith('.result.json')) return null;
-  return { folder: match[1] ?? '', stem: match[2] ?? '' };
+  const match = STATE_ENTRY.exec(path);
+  if (match === null || !isJobSpecName(match[2] ?? '')) return null;
+  return { folder: match[1] ?? '', stem: stemOf(match[2] ?? '') };
+}
+
+/** Folder and stem of a result file in completed/ or failed/, or null. */
+function resultAt(path: string): { folder: string; stem: string } | null {
+  const match = STATE_ENTRY.exec(path);
+  const stem = match === null ? null : stemOfResultName(match[2] ?? '');
+  if (match === null || stem === null || match[1] === 'pending' || match[1] === 'running') return null;
+  return { folder: match[1] ?? '', stem };
+}
+
+/** A result temp file (visible only while a job is being filed, or after a stop on a failing disk). */
+function isResultTemp(path: string): boolean {
+  return path.startsWith('watch/') && stemOfResultTemp(path.slice(path.lastIndexOf('/') + 1)) !== null;
 }
 
 interface Baseline {
@@ -127,9 +140,9 @@ function runProblems(base: Baseline, tree: Tree, exit: RunOutcome['exit'], last:
     if (at !== null && (at.folder === 'completed' || at.folder === 'failed') && !base.before.has(path)) {
       problems.push(...resultProblems(tree, at.folder, at.stem, ended, stopped));
     }
-    const result = RESULT.exec(path);
-    if (result !== null && !(`watch/${result[1]}/${result[2]}.json` in tree)) problems.push(`result without its JobSpec: ${path}`);
-    if (ended && !stopped && path.endsWith('.tmp')) problems.push(`temp file visible after exit ${exit}: ${path}`);
+    const result = resultAt(path);
+    if (result !== null && !(`watch/${result.folder}/${jobSpecNameOf(result.stem)}` in tree)) problems.push(`result without its JobSpec: ${path}`);
+    if (ended && !stopped && isResultTemp(path)) problems.push(`temp file visible after exit ${exit}: ${path}`);
     if (!base.before.has(path) && !base.writable.some((dir) => path === dir || path.startsWith(`${dir}/`))) {
       problems.push(`written outside the watch folder and the output directories: ${path}`);
     }
@@ -142,11 +155,11 @@ function runProblems(base: Baseline, tree: Tree, exit: RunOutcome['exit'], last:
 }
 
 function resultProblems(tree: Tree, folder: string, stem: string, ended: boolean, stopped: boolean): string[] {
-  const path = `watch/${folder}/${stem}.result.json`;
+  const path = `watch/${folder}/${resultNameOf(stem)}`;
   if (!(path in tree)) {
     // Killed, or stopped on an error, between the commit and the publish: the temp file holds the result.
-    if (!ended || (stopped && `watch/${folder}/.${stem}.result.json.tmp` in tree)) return [];
-    return [`watch/${folder}/${stem}.json: no result beside it`];
+    if (!ended || (stopped && `watch/${folder}/${resultTempNameOf(stem)}` in tree)) return [];
+    return [`watch/${folder}/${jobSpecNameOf(stem)}: no result beside it`];
   }
   const result = record(tree[path]);
   if (result === null) return [`${path}: does not parse as a result object`];

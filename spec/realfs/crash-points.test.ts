@@ -10,6 +10,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resultTempNameOf } from '../../src/runner/filing-names.ts';
 import type { RealSandbox } from './real-tree.ts';
 import {
   armKiller, checkInvariants, jobSpec, killRunner, lockRecord, makeRealSandbox, media, MEDIA, namesIn, runOnce, sleep, snapshot, startRunner,
@@ -29,7 +30,7 @@ interface KillPoint {
 // temp unlinked, JobSpec unlinked from running/. b.json waits behind it, so the runner is still busy.
 const POINTS: readonly KillPoint[] = [
   { what: 'right after the claim', folder: 'running', entry: 'a.json', nth: 1 },
-  { what: 'while the result temp file is written', folder: 'completed', entry: '.a.result.json.tmp', nth: 1 },
+  { what: 'while the result temp file is written', folder: 'completed', entry: resultTempNameOf('a'), nth: 1 },
   { what: 'at the commit (JobSpec linked into completed/)', folder: 'completed', entry: 'a.json', nth: 1 },
   { what: 'at the result publication', folder: 'completed', entry: 'a.result.json', nth: 1 },
   { what: 'at the unlink from running/ after the commit', folder: 'running', entry: 'a.json', nth: 2 },

@@ -6,7 +6,8 @@
 import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkInvariants, jobSpec, makeRealSandbox, media, MEDIA, runOnce, snapshot } from './real-tree.ts';
+import { resultTempNameOf } from '../../src/runner/filing-names.ts';
+import { checkInvariants, isSuffixedFilingOf, jobSpec, makeRealSandbox, media, MEDIA, runOnce, snapshot } from './real-tree.ts';
 
 describe('directories named like JobSpecs and results', { timeout: 60_000 }, () => {
   it('files a directory x.json as failed with its result; squatting directories in failed/ do not stop the runner', async ({ onTestFinished }) => {
@@ -19,8 +20,8 @@ describe('directories named like JobSpecs and results', { timeout: 60_000 }, () 
     mkdirSync(join(running, 'r.json'));
     // Directories on the names x.json would settle under (its temp name) and y.json would (its result):
     // both jobs take the collision suffix; recovery's temp sweep must not touch a directory either.
-    mkdirSync(join(failed, '.x.result.json.tmp'));
-    writeFileSync(join(failed, '.x.result.json.tmp', 'inside.txt'), 'not a temp file');
+    mkdirSync(join(failed, resultTempNameOf('x')));
+    writeFileSync(join(failed, resultTempNameOf('x'), 'inside.txt'), 'not a temp file');
     mkdirSync(join(failed, 'y.result.json'));
     media(sandbox, 'broken.mov', MEDIA.fail);
     writeFileSync(join(pending, 'y.json'), jobSpec(sandbox, ['broken.mov']));
@@ -41,7 +42,7 @@ describe('directories named like JobSpecs and results', { timeout: 60_000 }, () 
 
     const x = filed.get('x.json');
     expect(x?.folder).toBe('failed');
-    expect(x?.name).toMatch(/^x_\d{8}T\d{6}Z\.json$/);
+    expect(isSuffixedFilingOf('x', x?.name)).toBe(true);
     expect(x?.result?.final_status).toBe('PARTIAL');
     expect(x?.result?.job_id).toBe('unknown');
     expect(x?.result?._metadata.validation_error).toBe('Invalid JobSpec file: directory');
@@ -53,7 +54,7 @@ describe('directories named like JobSpecs and results', { timeout: 60_000 }, () 
 
     const y = filed.get('y.json');
     expect(y?.folder).toBe('failed');
-    expect(y?.name).toMatch(/^y_\d{8}T\d{6}Z\.json$/);
+    expect(isSuffixedFilingOf('y', y?.name)).toBe(true);
     expect(y?.result?.final_status).toBe('FAILED');
     expect(filed.get('z.json')?.folder).toBe('completed');
   });

@@ -6,7 +6,8 @@
 import { closeSync, constants, existsSync, lstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkInvariants, jobSpec, makeRealSandbox, media, mkfifo, namesIn, runOnce, snapshot } from './real-tree.ts';
+import { resultTempNameOf } from '../../src/runner/filing-names.ts';
+import { checkInvariants, isSuffixedFilingOf, jobSpec, makeRealSandbox, media, mkfifo, namesIn, runOnce, snapshot } from './real-tree.ts';
 
 const NOT_REGULAR = 'Invalid JobSpec file: not a regular file (FIFO, socket or device)';
 
@@ -75,9 +76,9 @@ describe('FIFOs', { timeout: 60_000 }, () => {
       join(sandbox.running, 'stuck.json'),
       // The names job.json would settle under: it must take the collision suffix, reading nothing.
       join(sandbox.completed, 'job.result.json'),
-      join(sandbox.completed, '.job.result.json.tmp'),
+      join(sandbox.completed, resultTempNameOf('job')),
       // A result temp name recovery looks at: not a regular file, so not the runner's own, left alone.
-      join(sandbox.failed, '.other.result.json.tmp'),
+      join(sandbox.failed, resultTempNameOf('other')),
       // The output and the .partial of two more jobs: preflight must see them taken (PARTIAL), not open them.
       join(sandbox.out, 'taken_proxy.mov'),
       join(sandbox.out, 'busy_proxy.mov.partial'),
@@ -106,7 +107,7 @@ describe('FIFOs', { timeout: 60_000 }, () => {
     expect(stuck?.result?.job_id).toBe('unknown');
     const job = filed.get('job.json');
     expect(job?.folder).toBe('completed');
-    expect(job?.name).toMatch(/^job_\d{8}T\d{6}Z\.json$/);
+    expect(isSuffixedFilingOf('job', job?.name)).toBe(true);
     for (const name of ['taken.json', 'busy.json']) {
       expect(filed.get(name)?.result?.final_status).toBe('PARTIAL');
       expect(filed.get(name)?.result?._metadata.validation_error).toMatch(/^JobSpec validation failed: Output already exists: /);

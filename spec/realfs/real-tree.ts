@@ -20,6 +20,7 @@ import { execa } from 'execa';
 import Value from 'typebox/value';
 import type { JobResult } from '../../src/result.ts';
 import { JobResultSchema } from '../../src/result.ts';
+import { isFilingStemOf, isJobSpecName, lockTempNameOf, resultNameOf, stemOf } from '../../src/runner/filing-names.ts';
 import type { Sandbox } from '../e2e/stand-in.ts';
 import { jobSpec, makeSandbox, MEDIA, OK_OUTPUT_BYTES } from '../e2e/stand-in.ts';
 
@@ -217,7 +218,7 @@ export function recordedStandIn(sandbox: Sandbox): number | null {
   if (lock === null) return null;
   if (lock.ffmpegPid !== null) return lock.ffmpegPid;
   try {
-    const value: unknown = JSON.parse(readFileSync(join(sandbox.watch, `.runner.lock.${lock.pid}.tmp`), 'utf8'));
+    const value: unknown = JSON.parse(readFileSync(join(sandbox.watch, lockTempNameOf(lock.pid)), 'utf8'));
     const pid = typeof value === 'object' && value !== null && 'ffmpeg_pid' in value ? value.ffmpeg_pid : null;
     if (typeof pid !== 'number') return null;
     scopeOf(sandbox).standIns.add(pid);
@@ -441,8 +442,6 @@ function subtree(snap: Snapshot, dir: string): Map<string, Entry> {
 }
 
 const isUnder = (path: string, dir: string): boolean => path === dir || path.startsWith(`${dir}/`);
-const isJobSpecName = (name: string): boolean => name.endsWith('.json') && !name.endsWith('.result.json');
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export type StateFolder = 'pending' | 'completed' | 'failed';
 
@@ -498,8 +497,8 @@ export function checkInvariants(sandbox: Sandbox, before: Snapshot, options: Inv
 
   for (const [path, entry] of jobs) {
     const name = path.slice(path.lastIndexOf('/') + 1);
-    const stem = name.slice(0, -'.json'.length);
-    const settledName = new RegExp(`^${escapeRegExp(stem)}(_\\d{8}T\\d{6}Z(_\\d+)?)?\\.json$`);
+    const stem = stemOf(name);
+    const settledName = (other: string): boolean => isJobSpecName(other) && isFilingStemOf(stem, stemOf(other));
     moved.add(path);
     for (const inner of subtree(before, path).keys()) moved.add(`${path}/${inner}`);
 
@@ -509,7 +508,7 @@ export function checkInvariants(sandbox: Sandbox, before: Snapshot, options: Inv
         const parts = other.split('/');
         if (parts.length !== 3 || parts[0] !== watch || parts[1] !== folder || otherEntry.ino !== entry.ino) continue;
         const otherName = parts[2] ?? '';
-        const here = folder === 'pending' || folder === 'running' ? otherName === name : settledName.test(otherName) && !before.has(other);
+        const here = folder === 'pending' || folder === 'running' ? otherName === name : settledName(otherName) && !before.has(other);
         if (here) places.push({ folder, name: otherName, path: other });
       }
     }
@@ -541,7 +540,7 @@ export function checkInvariants(sandbox: Sandbox, before: Snapshot, options: Inv
 
     let result: JobResult | null = null;
     if (place.folder !== 'pending') {
-      const resultPath = `${watch}/${place.folder}/${place.name.slice(0, -'.json'.length)}.result.json`;
+      const resultPath = `${watch}/${place.folder}/${resultNameOf(stemOf(place.name))}`;
       explained.add(resultPath);
       const resultEntry = after.get(resultPath);
       if (resultEntry?.kind !== 'file' || before.has(resultPath)) {
@@ -574,6 +573,11 @@ export function checkInvariants(sandbox: Sandbox, before: Snapshot, options: Inv
     problems.push(`${path}: unexpected new entry ${where}`);
   }
   return { problems, filed };
+}
+
+/** Whether `name` is `<stem>.json` filed under a collision suffix (not under its own name). */
+export function isSuffixedFilingOf(stem: string, name: string | undefined): boolean {
+  return name !== undefined && isJobSpecName(name) && stemOf(name) !== stem && isFilingStemOf(stem, stemOf(name));
 }
 
 /** The names in a folder, sorted. */

@@ -7,6 +7,7 @@ import type { RunOutcome } from '../../src/conformance/golden.ts';
 import type { Tree } from '../../src/conformance/normalize.ts';
 import type { Scenario } from '../../src/conformance/scenario.ts';
 import { jsonFileText } from '../../src/conformance/tree.ts';
+import { resultTempNameOf } from '../../src/runner/filing-names.ts';
 import type { RunReport } from '../harness/memory-run.ts';
 import type { Baseline } from '../crash/errno-cases.ts';
 import { errnoRuleProblems } from '../crash/errno-cases.ts';
@@ -84,7 +85,7 @@ describe('crash invariant checker', () => {
     ['a result whose status does not fit its folder', edited((t) => (t['watch/failed/other.result.json'] = result('COMPLETED', null))), /does not fit failed/],
     ['a failure without a reason', edited((t) => (t['watch/failed/other.result.json'] = result('FAILED', ' '))), /without a failure_reason/],
     ['a result without its JobSpec', edited((t) => (t['watch/failed/ghost.result.json'] = result('FAILED', 'x'))), /result without its JobSpec/],
-    ['a visible temp file', edited((t) => (t['watch/completed/.job.result.json.tmp'] = '')), /temp file visible/],
+    ['a visible temp file', edited((t) => (t[`watch/completed/${resultTempNameOf('job')}`] = '')), /temp file visible/],
     ['a settled file changed', edited((t) => (t['watch/completed/old.json'] = 'changed\n')), /existed before, changed or removed: watch\/completed\/old.json/],
     ['a media file removed', edited((t) => delete t['media/clip.mov']), /existed before, changed or removed: media\/clip.mov/],
     ['a file written outside', edited((t) => (t['elsewhere/x'] = 'x')), /written outside/],
@@ -95,13 +96,13 @@ describe('crash invariant checker', () => {
   });
 
   it('judges a killed run only on what a crash may not do', () => {
-    const halfFiled = edited((t) => { delete t['watch/failed/other.result.json']; t['watch/running/other.json'] = OTHER_TEXT; t['watch/failed/.other.result.json.tmp'] = ''; });
+    const halfFiled = edited((t) => { delete t['watch/failed/other.result.json']; t['watch/running/other.json'] = OTHER_TEXT; t[`watch/failed/${resultTempNameOf('other')}`] = ''; });
     expect(check(runs(['killed', halfFiled], [0, good()]))).toEqual([]);
     expect(check(runs(['killed', edited((t) => delete t['watch/failed/other.json'])], [0, good()])).join('\n')).toMatch(/run 1: lost/);
   });
 
   it('lets a runner stopped on an error (exit 70) leave a committed job for the next start, but not lose it', () => {
-    const committed = edited((t) => { delete t['watch/failed/other.result.json']; t['watch/running/other.json'] = OTHER_TEXT; t['watch/failed/.other.result.json.tmp'] = ''; });
+    const committed = edited((t) => { delete t['watch/failed/other.result.json']; t['watch/running/other.json'] = OTHER_TEXT; t[`watch/failed/${resultTempNameOf('other')}`] = ''; });
     expect(check(runs([70, committed], [0, good()]))).toEqual([]);
     expect(check(runs([0, committed])).join('\n')).toMatch(/left in running|no result beside it|temp file visible/);
   });
@@ -120,7 +121,7 @@ describe('errno matrix rules', () => {
   const baseline: Baseline = {
     ops: [
       { name: 'rename', paths: ['/scenario/watch/pending/job.json', '/scenario/watch/running/job.json'] },
-      { name: 'writeFileExclusive', paths: ['/scenario/watch/completed/.job.result.json.tmp'] },
+      { name: 'writeFileExclusive', paths: [`/scenario/watch/completed/${resultTempNameOf('job')}`] },
       { name: 'rename', paths: ['/scenario/watch/pending/other.json', '/scenario/watch/running/other.json'] },
     ],
     completing: new Set([TEXT]),

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { KNOWN_TOKENS, partialPathOf, resolveOutputName, sourceStem, unsafeNameReason, type NamingInput } from '../../src/engine/naming.ts';
+import { KNOWN_TOKENS, resolveOutputName, sourceStem, unsafeNameReason, type NamingInput } from '../../src/engine/naming.ts';
+import { partialPathOf } from '../../src/runner/filing-names.ts';
 
 // 2025-12-28T12:00:05.000Z
 const NOON = Date.UTC(2025, 11, 28, 12, 0, 5);

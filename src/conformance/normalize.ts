@@ -2,6 +2,7 @@
 // (time, the temp root, where FFmpeg lives) is replaced by a placeholder; everything else is kept.
 
 import { createHash } from 'node:crypto';
+import { isLockName, maskStamps } from '../runner/filing-names.ts';
 
 export type TreeEntry = string | { $bytes: number; $sha256: string } | { $symlink: string } | { $dir: true } | NormalisedJson;
 export type NormalisedJson = null | boolean | number | string | NormalisedJson[] | { [key: string]: NormalisedJson };
@@ -9,8 +10,6 @@ export type Tree = Record<string, TreeEntry>;
 
 const TIME_KEYS = new Set(['started_at', 'completed_at', 'result_written_at', 'worker_started_at', 'recovered_at']);
 const DURATION_KEYS = new Set(['duration_seconds']);
-/** The destination suffix of contract section 4.5 carries the runner's clock: `_20260304T050607Z`. */
-const UTC_STAMP = /_\d{8}T\d{6}Z/g;
 
 export interface NormaliseContext {
   readonly root: string;
@@ -20,7 +19,7 @@ export interface NormaliseContext {
 
 export function normaliseString(text: string, ctx: NormaliseContext): string {
   const rooted = text.replaceAll(ctx.root, '{ROOT}');
-  return ctx.keepStamps === true ? rooted : rooted.replace(UTC_STAMP, '_<UTCSTAMP>');
+  return ctx.keepStamps === true ? rooted : maskStamps(rooted);
 }
 
 /** Normalises a parsed result file. */
@@ -69,5 +68,6 @@ export function normaliseFile(path: string, bytes: Uint8Array, ctx: NormaliseCon
 /** Files the runner keeps for itself and that no other implementation is expected to mirror. */
 export function isPrivateRunnerFile(relativePath: string): boolean {
   // The lock, the private temp file it is written through, and a stale lock being moved aside.
-  return /^watch\/\.runner\.lock(\.\d+\.tmp|\.stale\.\d+)?$/.test(relativePath);
+  const [folder, name, ...deeper] = relativePath.split('/');
+  return folder === 'watch' && name !== undefined && deeper.length === 0 && isLockName(name);
 }

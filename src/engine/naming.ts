@@ -2,6 +2,7 @@
 // output a single, harmless path segment inside the output directory. Pure: time comes in as numbers.
 
 import { KNOWN_TOKENS } from '../jobspec/schema.ts';
+import { MAX_OUTPUT_NAME_BYTES } from '../runner/filing-names.ts';
 import { baseName, extensionOf } from './routing.ts';
 
 export { KNOWN_TOKENS };
@@ -58,9 +59,6 @@ export function resolveOutputName(input: NamingInput): string {
   return name === '' ? sourceStem(input.sourcePath) : name;
 }
 
-const PARTIAL_SUFFIX = '.partial';
-const NAME_MAX_BYTES = 255;
-
 /**
  * Why `<name>.<extension>` is not a safe single path segment, or null when it is. The `.partial` name
  * FFmpeg writes first must fit the 255-byte limit too, or the clip would fail half-way instead of here.
@@ -74,12 +72,6 @@ export function unsafeNameReason(name: string, extension: string): string | null
   // A lone surrogate cannot be written as a file name: the disk would get U+FFFD, not this name.
   if (!file.isWellFormed()) return 'it is not valid Unicode';
   if (file.startsWith('-')) return "it starts with '-', which FFmpeg would read as an option";
-  if (Buffer.byteLength(file + PARTIAL_SUFFIX, 'utf8') > NAME_MAX_BYTES) {
-    return `it is longer than ${NAME_MAX_BYTES - PARTIAL_SUFFIX.length} bytes`;
-  }
+  if (Buffer.byteLength(file, 'utf8') > MAX_OUTPUT_NAME_BYTES) return `it is longer than ${MAX_OUTPUT_NAME_BYTES} bytes`;
   return null;
-}
-
-export function partialPathOf(outputPath: string): string {
-  return outputPath + PARTIAL_SUFFIX;
 }

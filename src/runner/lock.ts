@@ -6,10 +6,12 @@
 // update) into place, so nobody ever reads a half-written lock. A stale lock is moved aside, and the move
 // is checked to have taken the very lock judged stale, so two starting runners cannot both win.
 
+import { join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
 import type { Layout } from './layout.ts';
+import { lockAsideNameOf, lockTempNameOf } from './filing-names.ts';
 
 interface LockRecord {
   readonly pid: number;
@@ -35,7 +37,7 @@ const ORPHAN_GRACE_MS = 5000;
 const ORPHAN_POLL_MS = 100;
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
-const tempOf = (layout: Layout, pid: number): string => `${layout.lock}.${pid}.tmp`;
+const tempOf = (layout: Layout, pid: number): string => join(layout.root, lockTempNameOf(pid));
 
 function encode(record: LockRecord): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(record)}\n`);
@@ -152,7 +154,7 @@ function busy(message: string): LockAttempt {
  * rival replaced it meanwhile, its lock is put back and the folder is reported busy.
  */
 async function removeStaleLock(deps: Deps, layout: Layout, staleIno: number): Promise<boolean> {
-  const aside = `${layout.lock}.stale.${deps.host.pid}`;
+  const aside = join(layout.root, lockAsideNameOf(deps.host.pid));
   await ignoreMissing(deps.fs.unlink(aside));
   try {
     await deps.fs.rename(layout.lock, aside);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FinalStatus } from '../result.ts';
 import type { JobContext } from './job.ts';
 import { processJob } from './job.ts';
-import { isFileableName, MAX_STEM_BYTES } from './layout.ts';
+import { isFileableName, MAX_STEM_BYTES } from './filing-names.ts';
 import { listCandidates, readinessOf } from './scan.ts';
 
 export interface LoopOptions {

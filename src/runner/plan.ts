@@ -10,7 +10,8 @@ import { validateJobSpec } from '../jobspec/validate.ts';
 import type { FfmpegProfile } from '../engine/profiles.ts';
 import { routingFailure } from '../engine/routing.ts';
 import { selectProfile } from '../engine/select-profile.ts';
-import { partialPathOf, resolveOutputName, unsafeNameReason } from '../engine/naming.ts';
+import { resolveOutputName, unsafeNameReason } from '../engine/naming.ts';
+import { partialPathOf } from './filing-names.ts';
 
 export interface ClipPlan {
   /** As written in the JobSpec (reported back verbatim). */

@@ -19,9 +19,10 @@ import { defaultJobId } from '../jobspec/parse.ts';
 import type { JobResult } from '../result.ts';
 import { formatTimestamp } from '../result.ts';
 import type { Layout } from './layout.ts';
-import { byCodeUnits, isFileableName, isJobSpecName, stemOf } from './layout.ts';
+import { byCodeUnits } from './layout.ts';
+import { isFileableName, isFilingStemOf, isJobSpecName, jobSpecNameOf, resultNameOf, stemOf, stemOfResultTemp } from './filing-names.ts';
 import { readJobSpecFile } from './read-jobspec.ts';
-import { resultNameOfTemp, settleJob } from './settle.ts';
+import { settleJob } from './settle.ts';
 
 export interface RecoveryContext {
   readonly deps: Deps;
@@ -34,12 +35,12 @@ async function completeOrDropTemps(deps: Deps, folder: string, names: readonly s
   const present = new Set(names);
   let changed = false;
   for (const name of names) {
-    const resultName = resultNameOfTemp(name);
-    if (resultName === null) continue;
+    const stem = stemOfResultTemp(name);
+    if (stem === null) continue;
     // Only our own temp files are regular files; anything else of that name is not ours to touch.
     if ((await lstatOrNull(deps, join(folder, name)))?.kind !== 'file') continue;
-    const jobSpecName = `${resultName.slice(0, -'.result.json'.length)}.json`;
-    if (present.has(jobSpecName) && !present.has(resultName)) {
+    const resultName = resultNameOf(stem);
+    if (present.has(jobSpecNameOf(stem)) && !present.has(resultName)) {
       await deps.fs.link(join(folder, name), join(folder, resultName));
       present.add(resultName);
     }
@@ -60,10 +61,6 @@ async function lstatOrNull(deps: Deps, path: string): Promise<FileStat | null> {
   }
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** True when a JobSpec with this inode was already linked into one of the settled folders. */
 async function isCommitted(
   deps: Deps,
@@ -73,10 +70,9 @@ async function isCommitted(
 ): Promise<boolean> {
   if (stat.kind === 'directory' || stat.nlink < 2) return false;
   for (const { folder, names } of settled) {
-    // A settled name is the stem itself or the stem plus the collision suffix: only those need a look.
-    const settledName = new RegExp(`^${escapeRegExp(stem)}(_\\d{8}T\\d{6}Z(_\\d+)?)?\\.json$`);
+    // A settled name is one of the stem's filing names: only those need a look.
     for (const name of names) {
-      if (!settledName.test(name)) continue;
+      if (!isJobSpecName(name) || !isFilingStemOf(stem, stemOf(name))) continue;
       const other = await lstatOrNull(deps, join(folder, name));
       if (other !== null && other.ino === stat.ino && other.dev === stat.dev) return true;
     }

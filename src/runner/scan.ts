@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
-import { byCodeUnits, isJobSpecName } from './layout.ts';
+import { isJobSpecName } from './filing-names.ts';
+import { byCodeUnits } from './layout.ts';
 import { MAX_JOBSPEC_BYTES } from './read-jobspec.ts';
 
 export async function listCandidates(deps: Deps, pending: string): Promise<string[]> {

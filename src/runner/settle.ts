@@ -12,33 +12,12 @@ import { fsErrorCode } from '../ports.ts';
 import type { JobResult } from '../result.ts';
 import { formatTimestamp, serializeResult } from '../result.ts';
 import type { Layout } from './layout.ts';
-import { resultNameOf, stemOf } from './layout.ts';
+import { filingStems, jobSpecNameOf, resultNameOf, resultTempNameOf, stemOf } from './filing-names.ts';
 
 export interface SettledNames {
   readonly folder: string;
   readonly jobSpecName: string;
   readonly resultName: string;
-}
-
-const TEMP_PREFIX = '.';
-const TEMP_SUFFIX = '.tmp';
-
-/** The hidden temp name a result is written under before it is published as `resultName`. */
-export function tempNameOf(resultName: string): string {
-  return TEMP_PREFIX + resultName + TEMP_SUFFIX;
-}
-
-/** The published result name a temp file stands for, or null when `name` is not a result temp file. */
-export function resultNameOfTemp(name: string): string | null {
-  if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) return null;
-  const inner = name.slice(TEMP_PREFIX.length, -TEMP_SUFFIX.length);
-  return inner.endsWith('.result.json') ? inner : null;
-}
-
-const MAX_COUNTER = 99_999;
-
-function utcStamp(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
 async function exists(deps: Deps, path: string): Promise<boolean> {
@@ -51,20 +30,16 @@ async function exists(deps: Deps, path: string): Promise<boolean> {
   }
 }
 
-/** The first stem (plain, then `_<UTC stamp>`, then `_<stamp>_2`, …) for which neither name is taken. */
+/** The first filing stem (filing-names.ts) for which neither the JobSpec, the result nor its temp is taken. */
 async function freeStem(deps: Deps, folder: string, stem: string): Promise<string> {
-  const stamp = utcStamp(deps.clock.now());
-  // MAX_STEM_BYTES leaves room for a five-digit counter; more repeats within one second cannot happen
-  // by accident.
-  for (let attempt = 0; attempt <= MAX_COUNTER; attempt += 1) {
-    const candidate = attempt === 0 ? stem : attempt === 1 ? `${stem}_${stamp}` : `${stem}_${stamp}_${attempt}`;
+  for (const candidate of filingStems(stem, deps.clock.now())) {
     const taken =
-      (await exists(deps, join(folder, `${candidate}.json`))) ||
+      (await exists(deps, join(folder, jobSpecNameOf(candidate)))) ||
       (await exists(deps, join(folder, resultNameOf(candidate)))) ||
-      (await exists(deps, join(folder, tempNameOf(resultNameOf(candidate)))));
+      (await exists(deps, join(folder, resultTempNameOf(candidate))));
     if (!taken) return candidate;
   }
-  throw new Error(`no free name for ${stem} in ${folder} after ${MAX_COUNTER} attempts`);
+  throw new Error(`no free name for ${stem} in ${folder}`);
 }
 
 /** Moves `from` to `to` without ever replacing `to`: link+unlink for files, checked rename for folders. */
@@ -91,8 +66,8 @@ export async function settleJob(
 ): Promise<SettledNames> {
   const folder = result.final_status === 'COMPLETED' ? layout.completed : layout.failed;
   const stem = await freeStem(deps, folder, stemOf(jobSpecName));
-  const names: SettledNames = { folder, jobSpecName: `${stem}.json`, resultName: resultNameOf(stem) };
-  const temp = join(folder, tempNameOf(names.resultName));
+  const names: SettledNames = { folder, jobSpecName: jobSpecNameOf(stem), resultName: resultNameOf(stem) };
+  const temp = join(folder, resultTempNameOf(stem));
   const running = join(layout.running, jobSpecName);
 
   const written: JobResult = { ...result, _metadata: { ...result._metadata, result_written_at: formatTimestamp(deps.clock.now()) } };
