@@ -1,9 +1,18 @@
-// Builds the job-level result of contract section 10 from what happened to one job.
+// Builds the job-level result of contract section 10 from what happened to one job. A job recovered at
+// startup is the same result with the interruption as its reason and a `_recovery` block: one builder.
 
 import { extensionOf, baseName } from '../engine/routing.ts';
 import type { ClipResult, FinalStatus, JobResult } from '../result.ts';
 import { durationSeconds, formatTimestamp } from '../result.ts';
+import { INTERRUPTED } from './execute.ts';
 import type { PlanFailure } from './plan.ts';
+
+/** What recovery knows of a job a dead runner left in running/. */
+export interface RecoveryFacts {
+  readonly recoveredMs: number;
+  /** The file's own `jobspec_version` when it parses as an object (the job was never validated). */
+  readonly jobspecVersion: string;
+}
 
 export interface JobFacts {
   readonly jobId: string;
@@ -18,6 +27,8 @@ export interface JobFacts {
   readonly executionFailure: string | null;
   /** The profile the job was planned with, when planning succeeded. */
   readonly profile: string | null;
+  /** Set for a job filed by startup recovery: what it did before the crash is not known. */
+  readonly recovery?: RecoveryFacts;
 }
 
 function finalStatusOf(facts: JobFacts): FinalStatus {
@@ -30,7 +41,7 @@ export function buildJobResult(facts: JobFacts): JobResult {
   const executed = facts.clips.map((c) => c.source_path);
   const extensions = [...new Set(executed.map((p) => extensionOf(p).toLowerCase()).filter((e) => e !== '').map((e) => `.${e}`))].sort();
   const failure = facts.planFailure?.reason ?? facts.executionFailure;
-  const routed = facts.planFailure === null || facts.planFailure.routed;
+  const routed = facts.recovery === undefined && (facts.planFailure === null || facts.planFailure.routed);
   return {
     job_id: facts.jobId,
     final_status: status,
@@ -44,7 +55,7 @@ export function buildJobResult(facts: JobFacts): JobResult {
     source_files: executed.map(baseName),
     source_extensions: extensions,
     _metadata: {
-      jobspec_version: '2.1',
+      jobspec_version: facts.recovery?.jobspecVersion ?? '2.1',
       validation_error: facts.planFailure?.reason ?? null,
       validation_stage: facts.planFailure?.stage ?? null,
       engine_used: routed ? 'ffmpeg' : null,
@@ -59,5 +70,33 @@ export function buildJobResult(facts: JobFacts): JobResult {
       worker_id: 1,
       worker_started_at: facts.workerStartedAt,
     },
+    ...(facts.recovery === undefined
+      ? {}
+      : { _recovery: { reason: INTERRUPTED, recovered_at: formatTimestamp(facts.recovery.recoveredMs), original_path: facts.jobspecPath } }),
   };
+}
+
+export interface RecoveredJob {
+  readonly jobId: string;
+  readonly jobspecVersion: string;
+  /** Where the dead runner left it: `running/<name>`. */
+  readonly jobspecPath: string;
+  readonly atMs: number;
+  readonly workerStartedAt: string;
+}
+
+/** The result of a job found in running/ at startup: FAILED "runner interrupted", no clips. */
+export function buildRecoveredResult(job: RecoveredJob): JobResult {
+  return buildJobResult({
+    jobId: job.jobId,
+    jobspecPath: job.jobspecPath,
+    startedMs: job.atMs,
+    completedMs: job.atMs,
+    workerStartedAt: job.workerStartedAt,
+    planFailure: null,
+    clips: [],
+    executionFailure: INTERRUPTED,
+    profile: null,
+    recovery: { recoveredMs: job.atMs, jobspecVersion: job.jobspecVersion },
+  });
 }

@@ -16,8 +16,7 @@ import type { Deps, FileStat } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
 import { defaultJobId } from '../jobspec/parse.ts';
-import type { JobResult } from '../result.ts';
-import { formatTimestamp } from '../result.ts';
+import { buildRecoveredResult } from './job-result.ts';
 import type { Layout } from './layout.ts';
 import { byCodeUnits } from './layout.ts';
 import { isFileableName, isFilingStemOf, isJobSpecName, jobSpecNameOf, resultNameOf, stemOf, stemOfResultTemp } from './filing-names.ts';
@@ -92,39 +91,6 @@ async function identityOf(deps: Deps, path: string): Promise<{ jobId: string; jo
   };
 }
 
-function interruptedResult(ctx: RecoveryContext, identity: { jobId: string; jobspecVersion: string }, path: string): JobResult {
-  const at = formatTimestamp(ctx.deps.clock.now());
-  return {
-    job_id: identity.jobId,
-    final_status: 'FAILED',
-    clips: [],
-    started_at: at,
-    completed_at: at,
-    duration_seconds: 0,
-    total_clips: 0,
-    completed_clips: 0,
-    failed_clips: 0,
-    source_files: [],
-    source_extensions: [],
-    _metadata: {
-      jobspec_version: identity.jobspecVersion,
-      validation_error: null,
-      validation_stage: null,
-      engine_used: null,
-      resolve_preset_used: null,
-      proxy_profile_used: null,
-      resolve_edition_detected: null,
-      resolve_version_detected: null,
-      jobspec_path: path,
-      result_written_at: at,
-      failure_reason: 'runner interrupted',
-      worker_id: 1,
-      worker_started_at: ctx.workerStartedAt,
-    },
-    _recovery: { reason: 'runner interrupted', recovered_at: at, original_path: path },
-  };
-}
-
 /** Unlinks `pendingPath` when it names the same file as `stat` (a half-durable claim); true when it did. */
 async function dropHalfClaimedTwin(deps: Deps, pendingPath: string, stat: FileStat): Promise<boolean> {
   const twin = await lstatOrNull(deps, pendingPath);
@@ -163,7 +129,9 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> 
       await deps.fs.fsyncDir(layout.running);
       continue;
     }
-    await settleJob(deps, layout, name, interruptedResult(ctx, await identityOf(deps, path), path));
+    const identity = await identityOf(deps, path);
+    const result = buildRecoveredResult({ ...identity, jobspecPath: path, atMs: deps.clock.now(), workerStartedAt: ctx.workerStartedAt });
+    await settleJob(deps, layout, name, result);
     filed += 1;
   }
   return filed;
