@@ -12,6 +12,7 @@ import type { Layout } from './runner/layout.ts';
 import { layoutOf, STATE_FOLDERS } from './runner/layout.ts';
 import type { LockAttempt } from './runner/lock.ts';
 import { acquireLock } from './runner/lock.ts';
+import { ORPHAN_GRACE_MS } from './runner/lock-liveness.ts';
 import { runLoop } from './runner/loop.ts';
 import { recoverInterrupted } from './runner/recover.ts';
 
@@ -102,7 +103,10 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
   try {
     const mode = options.once ? 'single scan (--once)' : `continuous, polling every ${options.pollSeconds} s`;
     deps.log.info(`Watch folder runner ${VERSION}: ${layout.root}, ${mode}`);
-    for (const pid of attempt.orphansKilled) deps.log.info(`Terminated orphaned FFmpeg process ${pid} of a previous runner`);
+    for (const { pid, end } of attempt.orphans) {
+      const how = end === 'killed' ? ` (SIGKILL: it was still running ${ORPHAN_GRACE_MS / 1000} s after SIGTERM)` : '';
+      deps.log.info(`Terminated orphaned FFmpeg process ${pid} of a previous runner${how}`);
+    }
     const recovered = await recoverInterrupted({ deps, layout, workerStartedAt });
     if (recovered > 0) deps.log.info(`Recovered ${recovered} interrupted job(s)`);
     const ctx = { deps, layout, workerStartedAt, stop, clipTimeoutMs: Math.max(1, Math.round(options.clipTimeoutSeconds * 1000)), lock };

@@ -15,6 +15,7 @@ import type { Tree } from '../../src/conformance/normalize.ts';
 import type { ScenarioBackend } from '../../src/conformance/interpreter.ts';
 import { interpretScenario } from '../../src/conformance/interpreter.ts';
 import type { TreeReader } from '../../src/conformance/snapshot.ts';
+import type { SnapshotOptions } from '../../src/conformance/snapshot.ts';
 import { snapshotTree } from '../../src/conformance/snapshot.ts';
 import type { Scenario } from '../../src/conformance/scenario.ts';
 import { isRunStep } from '../../src/conformance/steps.ts';
@@ -50,8 +51,8 @@ export function volumeReader(vol: Vol): TreeReader {
 }
 
 /** The normalised tree under the root: files, symlinks and empty directories, in code-unit order. */
-export function snapshotVolume(vol: Vol, root = MEMORY_ROOT, keepStamps = false): Tree {
-  return snapshotTree(volumeReader(vol), root, keepStamps);
+export function snapshotVolume(vol: Vol, root = MEMORY_ROOT, options: SnapshotOptions = {}): Tree {
+  return snapshotTree(volumeReader(vol), root, options);
 }
 
 const quietLog: Log = { info: () => undefined, error: () => undefined };
@@ -62,6 +63,8 @@ export interface MemoryRunOptions {
   readonly log?: Log;
   /** Keep `_<UTC stamp>` suffixes in snapshots, so two stamped copies of one JobSpec stay two paths. */
   readonly exactNames?: boolean;
+  /** Show the runner's private lock files in snapshots (goldens leave them out). */
+  readonly privateFiles?: boolean;
   /** Track what is durable even when no step cuts the power (so state keys tell durable states apart). */
   readonly trackDurability?: boolean;
   /** Told after every run step what the harness saw of it (fault exploration uses this). */
@@ -148,7 +151,7 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
       });
       return exit;
     },
-    snapshot: () => snapshotVolume(vol, MEMORY_ROOT, options.exactNames ?? false),
+    snapshot: () => snapshotVolume(vol, MEMORY_ROOT, { keepStamps: options.exactNames === true, keepPrivate: options.privateFiles === true }),
   };
 }
 

@@ -33,9 +33,16 @@ export const nodeTreeReader: TreeReader = {
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+export interface SnapshotOptions {
+  /** Keep destination suffixes as they are (fault tests that must tell two stamped copies apart). */
+  readonly keepStamps?: boolean;
+  /** Include the runner's private lock files, which goldens leave out (tests of the lock itself). */
+  readonly keepPrivate?: boolean;
+}
+
 /** Files, symlinks and empty directories under `root`, in code-unit order, normalised against `root`. */
-export function snapshotTree(reader: TreeReader, root: string, keepStamps = false): Tree {
-  const ctx = { root, keepStamps };
+export function snapshotTree(reader: TreeReader, root: string, options: SnapshotOptions = {}): Tree {
+  const ctx = { root, keepStamps: options.keepStamps === true };
   const tree: Tree = {};
   const walk = (dir: string, relative: string): void => {
     const names = reader.list(dir).sort(byCodeUnits);
@@ -49,7 +56,7 @@ export function snapshotTree(reader: TreeReader, root: string, keepStamps = fals
       else if (kind === 'symlink') tree[key] = { $symlink: normaliseString(reader.readlink(path), ctx) };
       // A FIFO or socket is never opened (reading a FIFO blocks); scenarios cannot make one, a runner could.
       else if (kind === 'other') tree[key] = { $other: true };
-      else if (!isPrivateRunnerFile(rel)) tree[key] = normaliseFile(rel, reader.read(path), ctx);
+      else if (options.keepPrivate === true || !isPrivateRunnerFile(rel)) tree[key] = normaliseFile(rel, reader.read(path), ctx);
     }
   };
   walk(root, '');

@@ -1,27 +1,21 @@
-// The single-instance lock (contract section 11): `<folder>/.runner.lock`, holding the runner's pid, host,
-// boot and process start time, and its running FFmpeg child, so that the next start can tell a live rival
-// from a dead one (even after pid reuse or a reboot) and terminate an orphan before recovering its job.
+// The single-instance lock's protocol (contract section 11): taking `<folder>/.runner.lock`, taking it
+// over from a dead runner, recording the FFmpeg child in it, and releasing it. The record's format is
+// lock-record.ts's; whether a holder lives is lock-liveness.ts's.
 //
 // The record is always written to a private temp file first and then linked (to create) or renamed (to
 // update) into place, so nobody ever reads a half-written lock. A stale lock is moved aside, and the move
-// is checked to have taken the very lock judged stale, so two starting runners cannot both win.
+// is checked to have taken the very lock judged stale, so two starting runners cannot both win. Whoever
+// holds the lock removes the scratch files (temps, asides) that dead runners left, so none stays forever.
 
 import { join } from 'node:path';
-import type { Deps, FileStat } from '../ports.ts';
+import type { Deps } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
-import { parseJsonObject } from '../jobspec/json.ts';
 import type { Layout } from './layout.ts';
-import { lockAsideNameOf, lockTempNameOf } from './filing-names.ts';
-
-interface LockRecord {
-  readonly pid: number;
-  readonly host: string;
-  readonly boot_id: string | null;
-  readonly start_time: string | null;
-  readonly started_at: string;
-  readonly ffmpeg_pid: number | null;
-  readonly ffmpeg_start_time: string | null;
-}
+import { lockAsideNameOf, lockTempNameOf, pidOfLockScratch } from './filing-names.ts';
+import type { OrphanEnd } from './lock-liveness.ts';
+import { holderState, terminateOrphan } from './lock-liveness.ts';
+import type { LockRecord } from './lock-record.ts';
+import { readLockRecord, writeLockRecord } from './lock-record.ts';
 
 export interface HeldLock {
   /** Records (or clears, with null) the FFmpeg child's pid. */
@@ -29,85 +23,24 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+/** A dead runner's FFmpeg child that this start stopped. */
+export interface StoppedOrphan {
+  readonly pid: number;
+  readonly end: Exclude<OrphanEnd, 'not-an-orphan'>;
+}
+
 export type LockAttempt =
-  | { ok: true; lock: HeldLock; orphansKilled: number[] }
+  | { ok: true; lock: HeldLock; orphans: StoppedOrphan[] }
   | { ok: false; kind: 'busy' | 'unsupported'; message: string };
 
-const ORPHAN_GRACE_MS = 5000;
-const ORPHAN_POLL_MS = 100;
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 const tempOf = (layout: Layout, pid: number): string => join(layout.root, lockTempNameOf(pid));
-
-function encode(record: LockRecord): Uint8Array {
-  return new TextEncoder().encode(`${JSON.stringify(record)}\n`);
-}
-
-function decode(bytes: Uint8Array): LockRecord | null {
-  const v = parseJsonObject(bytes);
-  if (v === null) return null;
-  const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
-  const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
-  if (typeof v.pid !== 'number' || typeof v.host !== 'string') return null;
-  return {
-    pid: v.pid,
-    host: v.host,
-    boot_id: text(v.boot_id),
-    start_time: text(v.start_time),
-    started_at: text(v.started_at) ?? '',
-    ffmpeg_pid: num(v.ffmpeg_pid),
-    ffmpeg_start_time: text(v.ffmpeg_start_time),
-  };
-}
-
-async function readRecord(deps: Deps, path: string): Promise<LockRecord | null> {
-  try {
-    return decode(await deps.fs.readFile(path));
-  } catch (error) {
-    fsErrorCode(error);
-    return null;
-  }
-}
-
-async function lstatOrNull(deps: Deps, path: string): Promise<FileStat | null> {
-  try {
-    return await deps.fs.lstat(path);
-  } catch (error) {
-    if (fsErrorCode(error) === 'ENOENT') return null;
-    throw error;
-  }
-}
 
 async function ignoreMissing(operation: Promise<void>): Promise<void> {
   await operation.catch((error: unknown) => {
     if (fsErrorCode(error) !== 'ENOENT') throw error;
   });
-}
-
-/** Whether `pid` still is the process that recorded `startTime` (null: cannot tell, trust liveness). */
-async function isSameProcess(deps: Deps, pid: number, startTime: string | null): Promise<boolean> {
-  if (pid === deps.host.pid || !deps.host.isAlive(pid)) return false;
-  if (startTime === null) return true;
-  const now = await deps.host.startTimeOf(pid);
-  return now === null || now === startTime;
-}
-
-/** 'foreign' for another host's lock (its pids mean nothing here), else whether the holder lives. */
-async function holderState(deps: Deps, holder: LockRecord): Promise<'alive' | 'dead' | 'foreign'> {
-  if (holder.host !== deps.host.hostname) return 'foreign';
-  // A lock from an earlier boot is stale whatever its pid names now; our own pid in it is pid reuse.
-  if (holder.boot_id !== null && deps.host.bootId !== null && holder.boot_id !== deps.host.bootId) return 'dead';
-  return (await isSameProcess(deps, holder.pid, holder.start_time)) ? 'alive' : 'dead';
-}
-
-async function terminateOrphan(deps: Deps, pid: number, startTime: string | null): Promise<boolean> {
-  if (!(await isSameProcess(deps, pid, startTime)) || !(await deps.host.isFfmpeg(pid))) return false;
-  deps.host.kill(pid, 'SIGTERM');
-  for (let waited = 0; waited < ORPHAN_GRACE_MS && deps.host.isAlive(pid); waited += ORPHAN_POLL_MS) {
-    await deps.clock.sleep(ORPHAN_POLL_MS);
-  }
-  if (deps.host.isAlive(pid)) deps.host.kill(pid, 'SIGKILL');
-  return true;
 }
 
 /** Writes `record` to our temp file, then links it into place; false when a lock already exists. */
@@ -116,7 +49,7 @@ async function createLock(deps: Deps, layout: Layout, record: LockRecord): Promi
   await ignoreMissing(deps.fs.unlink(temp));
   try {
     // Inside the try: a write that fails half-way (ENOSPC) leaves a temp file that must go too.
-    await deps.fs.writeFileExclusive(temp, encode(record));
+    await writeLockRecord(deps.fs, temp, record);
     try {
       await deps.fs.link(temp, layout.lock);
       return true;
@@ -135,7 +68,8 @@ function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
     async recordChild(pid) {
       const startTime = pid === null ? null : await deps.host.startTimeOf(pid);
       await ignoreMissing(deps.fs.unlink(temp));
-      await deps.fs.writeFileExclusive(temp, encode({ ...record, ffmpeg_pid: pid, ffmpeg_start_time: startTime }));
+      // A write that fails (ENOSPC) leaves its temp file behind; the next holder's sweep removes it.
+      await writeLockRecord(deps.fs, temp, { ...record, ffmpeg_pid: pid, ffmpeg_start_time: startTime });
       // Renaming over our own lock replaces nothing anyone else owns.
       await deps.fs.rename(temp, layout.lock);
     },
@@ -143,6 +77,23 @@ function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
       await deps.fs.unlink(layout.lock);
     },
   };
+}
+
+/**
+ * Removes the lock temps and asides of runners that are no longer alive (a write that failed, a crash
+ * between writing and linking). A live pid's are left: a rival may be in the middle of its own attempt.
+ */
+async function sweepScratch(deps: Deps, layout: Layout): Promise<void> {
+  for (const name of await deps.fs.readdir(layout.root)) {
+    const pid = pidOfLockScratch(name);
+    if (pid === null || pid === deps.host.pid || deps.host.isAlive(pid)) continue;
+    await ignoreMissing(deps.fs.unlink(join(layout.root, name)));
+  }
+}
+
+async function held(deps: Deps, layout: Layout, record: LockRecord, orphans: StoppedOrphan[]): Promise<LockAttempt> {
+  await sweepScratch(deps, layout);
+  return { ok: true, lock: heldLock(deps, layout, record), orphans };
 }
 
 function busy(message: string): LockAttempt {
@@ -172,6 +123,27 @@ async function removeStaleLock(deps: Deps, layout: Layout, staleIno: number): Pr
   return true;
 }
 
+async function lstatOrNull(deps: Deps, path: string): Promise<{ ino: number } | null> {
+  try {
+    return await deps.fs.lstat(path);
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Stops the FFmpeg children a dead holder recorded, in its lock or in the update it was writing. */
+async function stopOrphans(deps: Deps, records: ReadonlyArray<LockRecord | null>): Promise<StoppedOrphan[]> {
+  const orphans: StoppedOrphan[] = [];
+  for (const candidate of records) {
+    const pid = candidate?.ffmpeg_pid ?? null;
+    if (pid === null || orphans.some((o) => o.pid === pid)) continue;
+    const end = await terminateOrphan(deps, pid, candidate?.ffmpeg_start_time ?? null);
+    if (end !== 'not-an-orphan') orphans.push({ pid, end });
+  }
+  return orphans;
+}
+
 export async function acquireLock(deps: Deps, layout: Layout, startedAt: string): Promise<LockAttempt> {
   const record: LockRecord = {
     pid: deps.host.pid,
@@ -183,7 +155,7 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
     ffmpeg_start_time: null,
   };
   try {
-    if (await createLock(deps, layout, record)) return { ok: true, lock: heldLock(deps, layout, record), orphansKilled: [] };
+    if (await createLock(deps, layout, record)) return await held(deps, layout, record, []);
   } catch (error) {
     const code = fsErrorCode(error);
     if (!NO_LINKS.has(code)) throw error;
@@ -197,11 +169,11 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
   let lockStat = await lstatOrNull(deps, layout.lock);
   // Released between our attempt and this look (its holder just stopped): one more attempt decides.
   if (lockStat === null) {
-    if (await createLock(deps, layout, record)) return { ok: true, lock: heldLock(deps, layout, record), orphansKilled: [] };
+    if (await createLock(deps, layout, record)) return await held(deps, layout, record, []);
     lockStat = await lstatOrNull(deps, layout.lock);
     if (lockStat === null) return busy('Watch folder is in use by another runner (pid unknown)');
   }
-  const holder = await readRecord(deps, layout.lock);
+  const holder = await readLockRecord(deps.fs, layout.lock);
   const state = holder === null ? 'dead' : await holderState(deps, holder);
   if (holder !== null && state === 'foreign') {
     return busy(`Watch folder is in use by another runner (pid ${holder.pid} on host ${holder.host}); if that host is gone, remove ${layout.lock}`);
@@ -210,18 +182,12 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
 
   // The holder is dead. Stop its FFmpeg first so no orphan keeps writing; a kill between its spawn being
   // recorded in the temp file and the rename left the pid only in the temp file, so look there too.
-  const orphansKilled: number[] = [];
   const holderTemp = holder === null ? null : tempOf(layout, holder.pid);
-  const pendingUpdate = holderTemp === null ? null : await readRecord(deps, holderTemp);
-  for (const candidate of [holder, pendingUpdate]) {
-    const pid = candidate?.ffmpeg_pid ?? null;
-    if (pid !== null && !orphansKilled.includes(pid) && (await terminateOrphan(deps, pid, candidate?.ffmpeg_start_time ?? null))) {
-      orphansKilled.push(pid);
-    }
-  }
+  const pendingUpdate = holderTemp === null ? null : await readLockRecord(deps.fs, holderTemp);
+  const orphans = await stopOrphans(deps, [holder, pendingUpdate]);
   if (!(await removeStaleLock(deps, layout, lockStat.ino))) return busy('Watch folder is in use by another runner (pid unknown)');
   if (holderTemp !== null) await ignoreMissing(deps.fs.unlink(holderTemp));
-  if (await createLock(deps, layout, record)) return { ok: true, lock: heldLock(deps, layout, record), orphansKilled };
-  const winner = await readRecord(deps, layout.lock);
+  if (await createLock(deps, layout, record)) return await held(deps, layout, record, orphans);
+  const winner = await readLockRecord(deps.fs, layout.lock);
   return busy(`Watch folder is in use by another runner (pid ${winner === null ? 'unknown' : winner.pid})`);
 }

@@ -1,0 +1,62 @@
+// The lock record (contract section 11): what a runner writes into `<folder>/.runner.lock` so that the
+// next start can tell a live rival from a dead one and find its FFmpeg child. Its format, and reading and
+// writing one file of it; how the file gets into place is lock.ts's, whether its holder lives is
+// lock-liveness.ts's.
+
+import type { Fs } from '../ports.ts';
+import { fsErrorCode } from '../ports.ts';
+import { parseJsonObject } from '../jobspec/json.ts';
+
+export interface LockRecord {
+  readonly pid: number;
+  readonly host: string;
+  /** The boot the runner started in (Linux boot_id), so a lock from before a reboot reads as stale. */
+  readonly boot_id: string | null;
+  /** The runner process's own start time, so a reused pid is not taken for the runner. */
+  readonly start_time: string | null;
+  readonly started_at: string;
+  readonly ffmpeg_pid: number | null;
+  readonly ffmpeg_start_time: string | null;
+}
+
+function encode(record: LockRecord): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(record)}\n`);
+}
+
+function decode(bytes: Uint8Array): LockRecord | null {
+  const v = parseJsonObject(bytes);
+  if (v === null) return null;
+  const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
+  const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
+  if (typeof v.pid !== 'number' || typeof v.host !== 'string') return null;
+  return {
+    pid: v.pid,
+    host: v.host,
+    boot_id: text(v.boot_id),
+    start_time: text(v.start_time),
+    started_at: text(v.started_at) ?? '',
+    ffmpeg_pid: num(v.ffmpeg_pid),
+    ffmpeg_start_time: text(v.ffmpeg_start_time),
+  };
+}
+
+/**
+ * The record in `path`; null when there is no such file, or when what is there is no record (a lock
+ * is only ever linked into place whole and fsynced, so a file that does not decode was never one).
+ * Any other error propagates: an EIO or EMFILE says nothing about the holder, and must not read as "dead".
+ */
+export async function readLockRecord(fs: Fs, path: string): Promise<LockRecord | null> {
+  let bytes;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+  return decode(bytes);
+}
+
+/** Creates `path` exclusively with the record in it, fsynced (a failed write may leave the file behind). */
+export async function writeLockRecord(fs: Fs, path: string, record: LockRecord): Promise<void> {
+  await fs.writeFileExclusive(path, encode(record));
+}
