@@ -20,6 +20,7 @@ import { execa } from 'execa';
 import Value from 'typebox/value';
 import type { JobResult } from '../../src/result.ts';
 import { JobResultSchema } from '../../src/result.ts';
+import { decodeName, nodePathOf } from '../../src/path-bytes.ts';
 import { isFilingStemOf, isJobSpecName, lockTempNameOf, resultNameOf, stemOf } from '../../src/runner/filing-names.ts';
 import type { Sandbox } from '../e2e/stand-in.ts';
 import { jobSpec, makeSandbox, MEDIA, OK_OUTPUT_BYTES } from '../e2e/stand-in.ts';
@@ -338,9 +339,9 @@ const READ_QUIETLY = constants.O_RDONLY | (constants.O_NOATIME ?? 0);
 function readQuietly(path: string): Buffer {
   let fd: number;
   try {
-    fd = openSync(path, READ_QUIETLY);
+    fd = openSync(nodePathOf(path), READ_QUIETLY);
   } catch {
-    fd = openSync(path, constants.O_RDONLY);
+    fd = openSync(nodePathOf(path), constants.O_RDONLY);
   }
   try {
     const chunks: Buffer[] = [];
@@ -382,7 +383,7 @@ export function atimeTracksReads(dir: string): boolean {
 
 /** A result file, checked against the result schema. */
 export function readResult(path: string): JobResult {
-  const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const value: unknown = JSON.parse(readFileSync(nodePathOf(path), 'utf8'));
   if (!Value.Check(JobResultSchema, value)) throw new Error(`${path} does not match the result schema`);
   return value;
 }
@@ -401,13 +402,16 @@ export interface Entry {
   readonly content: string;
 }
 
-/** Relative path (from the snapshot's root) → entry, depth first, links never followed, FIFOs never opened. */
+/**
+ * Relative path (from the snapshot's root) → entry, depth first, links never followed, FIFOs never opened.
+ * Names are read as bytes: one that is not UTF-8 appears with its bytes as U+DC80–U+DCFF (path-bytes.ts).
+ */
 export type Snapshot = ReadonlyMap<string, Entry>;
 
 function entryOf(path: string): Entry {
-  const stat = lstatSync(path);
+  const stat = lstatSync(nodePathOf(path));
   if (stat.isFile()) return { kind: 'file', ino: stat.ino, mtimeMs: stat.mtimeMs, content: createHash('sha256').update(readQuietly(path)).digest('hex') };
-  if (stat.isSymbolicLink()) return { kind: 'symlink', ino: stat.ino, mtimeMs: 0, content: readlinkSync(path) };
+  if (stat.isSymbolicLink()) return { kind: 'symlink', ino: stat.ino, mtimeMs: 0, content: decodeName(readlinkSync(nodePathOf(path), { encoding: 'buffer' })) };
   if (stat.isDirectory()) return { kind: 'directory', ino: stat.ino, mtimeMs: 0, content: '' };
   return { kind: stat.isFIFO() ? 'fifo' : 'other', ino: stat.ino, mtimeMs: 0, content: '' };
 }
@@ -415,7 +419,7 @@ function entryOf(path: string): Entry {
 export function snapshot(root: string): Snapshot {
   const entries = new Map<string, Entry>();
   const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
+    for (const name of namesIn(dir)) {
       const path = join(dir, name);
       const entry = entryOf(path);
       entries.set(relative(root, path), entry);
@@ -580,7 +584,7 @@ export function isSuffixedFilingOf(stem: string, name: string | undefined): bool
   return name !== undefined && isJobSpecName(name) && stemOf(name) !== stem && isFilingStemOf(stem, stemOf(name));
 }
 
-/** The names in a folder, sorted. */
+/** The names in a folder, sorted; a name that is not UTF-8 with its bytes as U+DC80–U+DCFF. */
 export function namesIn(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  return existsSync(nodePathOf(dir)) ? readdirSync(nodePathOf(dir), { encoding: 'buffer' }).map((name) => decodeName(name)).sort() : [];
 }

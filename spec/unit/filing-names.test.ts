@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { encodeName } from '../../src/path-bytes.ts';
 import {
-  filingStems, isFilingStemOf, isJobSpecName, isLockName, jobSpecNameOf, lockAsideNameOf, lockTempNameOf, maskStamps, partialPathOf,
+  NAME_MAX_BYTES, filingStems, isFilingStemOf, isJobSpecName, isLockName, jobSpecNameOf, lockAsideNameOf, lockTempNameOf, maskStamps, partialPathOf,
   pidOfLockScratch, resultNameOf, resultTempNameOf, stemOf, stemOfResultName, stemOfResultTemp,
 } from '../../src/runner/filing-names.ts';
 
@@ -79,6 +80,50 @@ describe('the collision suffix', () => {
 
   it('masks stamps for comparisons across runs made at other instants', () => {
     expect(maskStamps('watch/failed/job_20260304T050607Z_2.json')).toBe('watch/failed/job_<UTCSTAMP>_2.json');
+  });
+});
+
+describe('long names: every name the filesystem accepts can be filed', () => {
+  const bytesOf = (name: string): number => encodeName(name).length;
+  const stamped = (stem: string): string => firstStems(stem, 2).find((candidate) => candidate !== stem) ?? '';
+
+  it('a stem of 243 bytes (result name exactly 255) is filed under its own name; its temp name fits too', () => {
+    for (const stem of ['b'.repeat(243), '€'.repeat(81), `${'x'.repeat(242)}\udcff`]) {
+      expect(firstStems(stem, 1)).toEqual([stem]);
+      expect(bytesOf(resultNameOf(stem))).toBe(NAME_MAX_BYTES);
+      expect(bytesOf(resultTempNameOf(stem))).toBeLessThanOrEqual(NAME_MAX_BYTES);
+    }
+  });
+
+  it('a longer stem is offered only shortened: its beginning plus the stamp', () => {
+    const stem = 'a'.repeat(250);
+    const [first] = firstStems(stem, 1);
+    expect(first).toBe(`${'a'.repeat(226)}_20260304T050607Z`);
+    expect(isFilingStemOf(stem, stem)).toBe(false);
+    expect(isFilingStemOf(stem, first ?? '')).toBe(true);
+  });
+
+  it('the cut never splits a character, and counts a byte that is not UTF-8 as one byte', () => {
+    expect(stamped('€'.repeat(81))).toBe(`${'€'.repeat(75)}_20260304T050607Z`);
+    expect(stamped(`${'y'.repeat(225)}\udcff${'z'.repeat(17)}`)).toBe(`${'y'.repeat(225)}\udcff_20260304T050607Z`);
+    expect(stamped(`${'y'.repeat(225)}😀${'z'.repeat(17)}`)).toBe(`${'y'.repeat(225)}_20260304T050607Z`);
+  });
+
+  it('for every stem length up to 250 bytes, each name offered fits, and the matcher knows it (and no other cut)', () => {
+    for (const unit of ['a', 'é', '€', '😀', '\udcff']) {
+      for (let count = 1; bytesOf(unit.repeat(count)) <= 250; count += 1) {
+        const stem = unit.repeat(count);
+        for (const candidate of firstStems(stem, 4)) {
+          expect(bytesOf(resultNameOf(candidate)), candidate).toBeLessThanOrEqual(NAME_MAX_BYTES);
+          expect(bytesOf(resultTempNameOf(candidate)), candidate).toBeLessThanOrEqual(NAME_MAX_BYTES);
+          expect(bytesOf(jobSpecNameOf(candidate)), candidate).toBeLessThanOrEqual(NAME_MAX_BYTES);
+          expect(isFilingStemOf(stem, candidate)).toBe(true);
+        }
+      }
+    }
+    const long = 'a'.repeat(250);
+    expect(isFilingStemOf(long, `${'a'.repeat(225)}_20260304T050607Z`)).toBe(false);
+    expect(isFilingStemOf(long, `${'a'.repeat(227)}_20260304T050607Z`)).toBe(false);
   });
 });
 

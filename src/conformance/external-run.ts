@@ -5,11 +5,13 @@
 
 import { linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeName, nodePathOf } from '../path-bytes.ts';
 import type { InterpretedRun, ScenarioBackend } from './interpreter.ts';
 import { interpretScenario } from './interpreter.ts';
 import type { Scenario } from './scenario.ts';
 import { snapshotDirectory } from './snapshot.ts';
 import { memoryOnlyReasons } from './steps.ts';
+import type { EntryMaker } from './tree.ts';
 import { createEntries } from './tree.ts';
 import { buildImplCommand } from './impl-command.ts';
 import type { ExternalExit } from './run-command.ts';
@@ -53,16 +55,17 @@ export interface ExternalScenarioRun {
 export function ageDiskTree(root: string, seconds: number): void {
   const seen = new Set<string>(); // two names of one inode (a hard link) age once
   const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      const stat = lstatSync(path);
+    for (const name of readdirSync(nodePathOf(dir), { encoding: 'buffer' })) {
+      const path = join(dir, decodeName(name));
+      const disk = nodePathOf(path);
+      const stat = lstatSync(disk);
       const inode = `${stat.dev}:${stat.ino}`;
       if (seen.has(inode)) continue;
       seen.add(inode);
       const atime = stat.atimeMs / 1000 - seconds;
       const mtime = stat.mtimeMs / 1000 - seconds;
-      if (stat.isSymbolicLink()) lutimesSync(path, atime, mtime);
-      else utimesSync(path, atime, mtime);
+      if (stat.isSymbolicLink()) lutimesSync(disk, atime, mtime);
+      else utimesSync(disk, atime, mtime);
       if (stat.isDirectory()) walk(path);
     }
   };
@@ -84,7 +87,14 @@ export function createDiskBackend(scenario: Pick<Scenario, 'ffmpeg_installed'>, 
     TZ: 'UTC',
   };
   const logs: ExternalRunLog[] = [];
-  const maker = { mkdirSync, writeFileSync, symlinkSync, linkSync, utimesSync };
+  // Paths that carry bytes which are not UTF-8 (path-bytes.ts) are written as exactly those bytes.
+  const maker: EntryMaker = {
+    mkdirSync: (path, how) => mkdirSync(nodePathOf(path), how),
+    writeFileSync: (path, data) => writeFileSync(nodePathOf(path), data),
+    symlinkSync: (target, path) => symlinkSync(nodePathOf(target), nodePathOf(path)),
+    linkSync: (existing, path) => linkSync(nodePathOf(existing), nodePathOf(path)),
+    utimesSync: (path, atime, mtime) => utimesSync(nodePathOf(path), atime, mtime),
+  };
   // Entries get the mtime "now": what a user drops is fresh, and only advance_clock_seconds ages it.
   const write: DiskBackend['write'] = (entries) => createEntries(maker, root, entries, Date.now() / 1000);
   return {

@@ -5,6 +5,7 @@
 
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeName, nodePathOf } from '../path-bytes.ts';
 import type { Tree } from './normalize.ts';
 import { isPrivateRunnerFile, normaliseFile, normaliseString } from './normalize.ts';
 
@@ -19,16 +20,17 @@ export interface TreeReader {
   read(path: string): Uint8Array;
 }
 
+/** The real disk, names read as bytes (path-bytes.ts) so that a name that is not UTF-8 is shown, not lost. */
 export const nodeTreeReader: TreeReader = {
-  list: (dir) => readdirSync(dir),
+  list: (dir) => readdirSync(nodePathOf(dir), { encoding: 'buffer' }).map((name) => decodeName(name)),
   kind(path) {
-    const stat = lstatSync(path);
+    const stat = lstatSync(nodePathOf(path));
     if (stat.isDirectory()) return 'directory';
     if (stat.isSymbolicLink()) return 'symlink';
     return stat.isFile() ? 'file' : 'other';
   },
-  readlink: (path) => readlinkSync(path),
-  read: (path) => new Uint8Array(readFileSync(path)),
+  readlink: (path) => decodeName(readlinkSync(nodePathOf(path), { encoding: 'buffer' })),
+  read: (path) => new Uint8Array(readFileSync(nodePathOf(path))),
 };
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

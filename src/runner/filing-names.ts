@@ -2,17 +2,27 @@
 // JobSpec and result names, the collision suffix of a destination, the private temp names (the result
 // temp, the lock's temp and the lock moved aside) and the `.partial` FFmpeg writes. A rule changes here
 // and nowhere else; callers never spell a suffix or a pattern themselves.
+//
+// Lengths are bytes on disk (path-bytes.ts: a name that is not UTF-8 counts its real bytes). The result
+// `<stem>.result.json` is the longest name derived from a stem, and the private temp name is no longer,
+// so any stem of at most 255 − 12 bytes is filed under its own name. A longer stem (a JobSpec name may
+// have 255 bytes) and any name with a collision suffix that would not fit are shortened: the stem is cut
+// at a character boundary to make room for the suffix, so the filed name is the original's beginning
+// plus the stamp. The result's `jobspec_path` keeps the full original name.
+
+import { nameByteLength } from '../path-bytes.ts';
 
 const JSON_SUFFIX = '.json';
 const RESULT_SUFFIX = '.result.json';
 const RESULT_TEMP_PREFIX = '.';
-const RESULT_TEMP_SUFFIX = '.result.json.tmp';
+const RESULT_TEMP_SUFFIX = '.result.tmp';
 const PARTIAL_SUFFIX = '.partial';
 
 /** The usual limit of one path segment (ext4, XFS, btrfs, tmpfs, NTFS and exFAT in UTF-16 aside). */
 export const NAME_MAX_BYTES = 255;
 
-const byteLength = (name: string): number => Buffer.byteLength(name, 'utf8');
+/** The longest stem whose result name (and so every other name derived from it) fits one segment. */
+const MAX_STEM_BYTES = NAME_MAX_BYTES - RESULT_SUFFIX.length;
 
 // --- JobSpecs and results -----------------------------------------------------------------------------
 
@@ -58,15 +68,23 @@ const STAMP = /_\d{8}T\d{6}Z/g;
 const COLLISION_SUFFIX = /^(.*)(_\d{8}T\d{6}Z)(?:_([2-9]|[1-9]\d{1,4}))?$/s;
 export const STAMP_MASK = '_<UTCSTAMP>';
 
-/**
- * The longest stem (in UTF-8 bytes) whose derived names all fit the usual 255-byte limit: the hidden
- * result temp file with a collision suffix, `.<stem>_YYYYMMDDTHHMMSSZ_NNNNN.result.json.tmp`.
- */
-export const MAX_STEM_BYTES = NAME_MAX_BYTES - RESULT_TEMP_PREFIX.length - '_YYYYMMDDTHHMMSSZ'.length - `_${MAX_COUNTER}`.length - RESULT_TEMP_SUFFIX.length;
+/** `stem` cut (never inside a character) to at most `maxBytes` bytes on disk. */
+function cutTo(stem: string, maxBytes: number): string {
+  if (nameByteLength(stem) <= maxBytes) return stem;
+  let cut = '';
+  let bytes = 0;
+  for (const char of stem) {
+    const size = nameByteLength(char);
+    if (bytes + size > maxBytes) break;
+    cut += char;
+    bytes += size;
+  }
+  return cut;
+}
 
-/** Whether a JobSpec of this name can be filed with its result beside it under every possible suffix. */
-export function isFileableName(jobSpecName: string): boolean {
-  return byteLength(stemOf(jobSpecName)) <= MAX_STEM_BYTES;
+/** `stem` plus `suffix`, the stem shortened as far as needed for the result name to fit. */
+function withSuffix(stem: string, suffix: string): string {
+  return cutTo(stem, MAX_STEM_BYTES - suffix.length) + suffix;
 }
 
 function stampOf(epochMs: number): string {
@@ -74,21 +92,24 @@ function stampOf(epochMs: number): string {
 }
 
 /**
- * The stems a JobSpec `<stem>.json` may be filed under, best first: the stem itself, then with the UTC
- * stamp of `epochMs`, then with the stamp and a counter. The caller takes the first one that is free.
+ * The stems a JobSpec `<stem>.json` may be filed under, best first: the stem itself (when its result name
+ * fits), then with the UTC stamp of `epochMs`, then with the stamp and a counter, each shortened as far as
+ * its result name needs. The caller takes the first one that is free.
  */
 export function* filingStems(stem: string, epochMs: number): Generator<string> {
-  yield stem;
+  if (nameByteLength(stem) <= MAX_STEM_BYTES) yield stem;
   const stamp = stampOf(epochMs);
-  yield stem + stamp;
-  for (let n = 2; n <= MAX_COUNTER; n += 1) yield `${stem}${stamp}_${n}`;
+  yield withSuffix(stem, stamp);
+  for (let n = 2; n <= MAX_COUNTER; n += 1) yield withSuffix(stem, `${stamp}_${n}`);
 }
 
 /** Whether `candidate` is one of the stems `filingStems(stem, …)` yields, at any instant. */
 export function isFilingStemOf(stem: string, candidate: string): boolean {
-  if (candidate === stem) return true;
+  if (candidate === stem) return nameByteLength(stem) <= MAX_STEM_BYTES;
   const match = COLLISION_SUFFIX.exec(candidate);
-  return match !== null && match[1] === stem;
+  if (match === null) return false;
+  const suffix = candidate.slice((match[1] ?? '').length);
+  return candidate === withSuffix(stem, suffix);
 }
 
 /** `text` with every collision stamp replaced by `_<UTCSTAMP>` (goldens compare runs made at other instants). */

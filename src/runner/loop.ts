@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { FinalStatus } from '../result.ts';
 import type { JobContext } from './job.ts';
 import { processJob } from './job.ts';
-import { isFileableName, MAX_STEM_BYTES } from './filing-names.ts';
 import { listCandidates, readinessOf } from './scan.ts';
 
 export interface LoopOptions {
@@ -23,9 +22,12 @@ export interface ScanSummary {
 
 const TALLY: Record<FinalStatus, keyof ScanSummary> = { COMPLETED: 'completed', FAILED: 'failed', PARTIAL: 'partial' };
 
-/** Console lines stay one line and cannot carry terminal escapes from hostile names or reasons. */
+/**
+ * Console lines stay one line and cannot carry terminal escapes from hostile names or reasons. A byte of
+ * a name that is not UTF-8 (a lone surrogate, path-bytes.ts) is shown as `\udcNN`, as result files show it.
+ */
 function printable(text: string): string {
-  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/\p{Cc}|\p{Cs}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function describe(folder: string, name: string): string {
@@ -39,16 +41,8 @@ export async function runScan(ctx: JobContext, settleMs: number, quietWhenIdle: 
   const candidates = await listCandidates(deps, layout.pending);
   for (const name of candidates) {
     if (ctx.stop.aborted) break;
-    if (!isFileableName(name)) {
-      deps.log.error(printable(`Skipped: ${name} stays in pending/ because its name is longer than ${MAX_STEM_BYTES} bytes before .json; rename it`));
-      continue;
-    }
     const readiness = await readinessOf(deps, join(layout.pending, name), settleMs);
-    if (readiness === 'vanished') {
-      // Node decodes a name that is not valid UTF-8 with U+FFFD, and that spelling names no file.
-      if (name.includes('\uFFFD')) deps.log.error(printable(`Skipped: a file in pending/ has a name that is not valid UTF-8 (${name}); rename it`));
-      continue;
-    }
+    if (readiness === 'vanished') continue;
     if (readiness === 'waiting') {
       summary.waiting += 1;
       deps.log.info(printable(`Waiting: ${name} is not complete yet (not a JSON object, modified within the settle window)`));

@@ -19,7 +19,7 @@ import { defaultJobId } from '../jobspec/parse.ts';
 import { buildRecoveredResult } from './job-result.ts';
 import type { Layout } from './layout.ts';
 import { byCodeUnits } from './layout.ts';
-import { isFileableName, isFilingStemOf, isJobSpecName, jobSpecNameOf, resultNameOf, stemOf, stemOfResultTemp } from './filing-names.ts';
+import { isFilingStemOf, isJobSpecName, jobSpecNameOf, resultNameOf, stemOf, stemOfResultTemp } from './filing-names.ts';
 import { readJobSpecFile } from './read-jobspec.ts';
 import { settleJob } from './settle.ts';
 
@@ -113,10 +113,6 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> 
   let filed = 0;
   const leftovers = (await deps.fs.readdir(layout.running)).filter(isJobSpecName).sort(byCodeUnits);
   for (const name of leftovers) {
-    if (!isFileableName(name)) {
-      deps.log.error(`Cannot recover running/${name}: its name is too long to file with a result beside it; move it by hand`);
-      continue;
-    }
     const path = join(layout.running, name);
     let stat = await lstatOrNull(deps, path);
     if (stat === null) continue;

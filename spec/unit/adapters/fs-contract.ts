@@ -289,6 +289,27 @@ export function fsContract(name: string, makeFixture: () => Promise<FsFixture>):
       });
     });
 
+    describe('names that are not valid UTF-8 (bytes carried as U+DC80–U+DCFF, path-bytes.ts)', () => {
+      it('are listed as such and can be read, linked, renamed, fsynced and unlinked under that name', async () => {
+        const latin1 = 'caf\udce9.json';
+        await fs.mkdir(p('d\udcff'));
+        await fs.writeFileExclusive(p(`d\udcff/${latin1}`), bytes('{}'));
+        expect(await fs.readdir(p('d\udcff'))).toEqual([latin1]);
+        expect(text(await fs.readFile(p(`d\udcff/${latin1}`)))).toBe('{}');
+        const handle = await fs.openNoFollow(p(`d\udcff/${latin1}`));
+        expect(text(await handle.read(10))).toBe('{}');
+        await handle.close();
+        await fs.link(p(`d\udcff/${latin1}`), p('linked\udcfe'));
+        expect((await fs.lstat(p('linked\udcfe'))).nlink).toBe(2);
+        await fs.rename(p('linked\udcfe'), p('renamed\udc80'));
+        await fs.fsyncFile(p('renamed\udc80'));
+        await fs.fsyncDir(p('d\udcff'));
+        await fs.unlink(p('renamed\udc80'));
+        expect((await fs.readdir(fx.root)).sort()).toEqual(['d\udcff']);
+        expect((await fs.stat(p(`d\udcff/${latin1}`))).nlink).toBe(1);
+      });
+    });
+
     describe('fsyncFile / fsyncDir', () => {
       it('succeed on what exists, ENOENT otherwise; fsyncDir of a file is ENOTDIR', async () => {
         await fs.writeFileExclusive(p('f'), bytes('f'));

@@ -54,4 +54,19 @@ describe('node-fs: what memfs cannot show', () => {
       await fx.dispose();
     }
   });
+
+  it('gives a name that is not UTF-8 to the disk as exactly its bytes, and reads such a name back losslessly', async () => {
+    const fx = await realFixture();
+    try {
+      const raw = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x6a, 0x73, 0x6f, 0x6e]); // Latin-1 "café.json"
+      await fx.fs.writeFileExclusive(path.join(fx.root, 'caf\udce9.json'), new TextEncoder().encode('{}'));
+      expect(await fsp.readdir(fx.root, { encoding: 'buffer' })).toEqual([raw]);
+      await fsp.writeFile(Buffer.concat([Buffer.from(`${fx.root}/`), Buffer.from([0xff, 0xfe, 0xed, 0xa0, 0x80])]), 'x');
+      // 0xED 0xA0 0x80 would be an encoded surrogate, which UTF-8 forbids: three escaped bytes, not one character.
+      expect((await fx.fs.readdir(fx.root)).sort()).toEqual(['caf\udce9.json', '\udcff\udcfe\udced\udca0\udc80']);
+      expect((await fx.fs.lstat(path.join(fx.root, '\udcff\udcfe\udced\udca0\udc80'))).size).toBe(1);
+    } finally {
+      await fx.dispose();
+    }
+  });
 });
