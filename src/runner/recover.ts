@@ -1,13 +1,16 @@
 // Startup recovery (contract section 11; reliability section 2.6). Runs under the lock, before any scan.
 // 0. pending/ and running/ are fsynced: a claim whose own fsync a crash prevented becomes durable now.
-// 1. In completed/ and failed/, a result temp file whose JobSpec was committed beside it is published
-//    (the crash came between commit and publish); any other temp file is an abandoned write: removed.
-//    This runs even when running/ is empty: a directory JobSpec is committed by rename, which empties
-//    running/ before its result is published.
-// 2. A JobSpec in running/ that is still in pending/ too (same inode) was claimed by a rename that a power
+// 1. A JobSpec in running/ that is still in pending/ too (same inode) was claimed by a rename that a power
 //    cut made only half durable (running/ was fsynced, pending/ not yet): its pending/ name is dropped, or
 //    the scan would file the same JobSpec a second time.
-// 3. A JobSpec in running/ that is already committed (same inode in completed/ or failed/) is unlinked.
+// 2. A JobSpec in running/ that is already committed is unlinked. Committed means: the same inode is in
+//    completed/ or failed/ under one of its filing names AND that name's result temp is still beside it
+//    (settle.ts drops the temp only after the running/ name). The same inode without the temp is a hard
+//    link of a JobSpec filed earlier, resubmitted and claimed just before a crash: it is filed in step 4.
+// 3. In completed/ and failed/, a result temp file whose JobSpec was committed beside it is published
+//    (the crash came between commit and publish); any other temp file is an abandoned write: removed.
+//    This runs even when running/ is empty: a directory JobSpec is committed by rename, which empties
+//    running/ before its result is published. It runs after step 2, which needs the temps.
 // 4. Every other JobSpec in running/ is filed in failed/ as "runner interrupted".
 // Each step is idempotent, so a crash during recovery is repaired by the next start.
 
@@ -19,7 +22,7 @@ import { defaultJobId } from '../jobspec/parse.ts';
 import { buildRecoveredResult } from './job-result.ts';
 import type { Layout } from './layout.ts';
 import { byCodeUnits } from './layout.ts';
-import { isFilingStemOf, isJobSpecName, jobSpecNameOf, resultNameOf, stemOf, stemOfResultTemp } from './filing-names.ts';
+import { isFilingStemOf, isJobSpecName, jobSpecNameOf, resultNameOf, resultTempNameOf, stemOf, stemOfResultTemp } from './filing-names.ts';
 import { readJobSpecFile } from './read-jobspec.ts';
 import { settleJob } from './settle.ts';
 
@@ -29,8 +32,7 @@ export interface RecoveryContext {
   readonly workerStartedAt: string;
 }
 
-/** Returns the folder's names as they are afterwards. */
-async function completeOrDropTemps(deps: Deps, folder: string, names: readonly string[]): Promise<string[]> {
+async function completeOrDropTemps(deps: Deps, folder: string, names: readonly string[]): Promise<void> {
   const present = new Set(names);
   let changed = false;
   for (const name of names) {
@@ -48,7 +50,6 @@ async function completeOrDropTemps(deps: Deps, folder: string, names: readonly s
     changed = true;
   }
   if (changed) await deps.fs.fsyncDir(folder);
-  return [...present];
 }
 
 async function lstatOrNull(deps: Deps, path: string): Promise<FileStat | null> {
@@ -60,23 +61,24 @@ async function lstatOrNull(deps: Deps, path: string): Promise<FileStat | null> {
   }
 }
 
-/** True when a JobSpec with this inode was already linked into one of the settled folders. */
-async function isCommitted(
-  deps: Deps,
-  stat: FileStat,
-  stem: string,
-  settled: ReadonlyArray<{ folder: string; names: readonly string[] }>,
-): Promise<boolean> {
-  if (stat.kind === 'directory' || stat.nlink < 2) return false;
+interface SettledFolder {
+  readonly folder: string;
+  readonly names: ReadonlySet<string>;
+}
+
+/** The folder a settle of this runner committed the JobSpec with this inode to (step 2 above), or null. */
+async function committedTo(deps: Deps, stat: FileStat, stem: string, settled: readonly SettledFolder[]): Promise<string | null> {
+  if (stat.kind === 'directory' || stat.nlink < 2) return null;
   for (const { folder, names } of settled) {
-    // A settled name is one of the stem's filing names: only those need a look.
+    // A settled name is one of the stem's filing names with its result temp beside it: only those need a look.
     for (const name of names) {
-      if (!isJobSpecName(name) || !isFilingStemOf(stem, stemOf(name))) continue;
+      if (!isJobSpecName(name) || !isFilingStemOf(stem, stemOf(name)) || !names.has(resultTempNameOf(stemOf(name)))) continue;
       const other = await lstatOrNull(deps, join(folder, name));
-      if (other !== null && other.ino === stat.ino && other.dev === stat.dev) return true;
+      if (other === null || other.ino !== stat.ino || other.dev !== stat.dev) continue;
+      if ((await lstatOrNull(deps, join(folder, resultTempNameOf(stemOf(name)))))?.kind === 'file') return folder;
     }
   }
-  return false;
+  return null;
 }
 
 async function identityOf(deps: Deps, path: string): Promise<{ jobId: string; jobspecVersion: string }> {
@@ -105,12 +107,10 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> 
   const { deps, layout } = ctx;
   await deps.fs.fsyncDir(layout.running);
   await deps.fs.fsyncDir(layout.pending);
-  const settled = [];
-  for (const folder of [layout.completed, layout.failed]) {
-    settled.push({ folder, names: await completeOrDropTemps(deps, folder, await deps.fs.readdir(folder)) });
-  }
+  const settled: SettledFolder[] = [];
+  for (const folder of [layout.completed, layout.failed]) settled.push({ folder, names: new Set(await deps.fs.readdir(folder)) });
 
-  let filed = 0;
+  const uncommitted: string[] = [];
   const leftovers = (await deps.fs.readdir(layout.running)).filter(isJobSpecName).sort(byCodeUnits);
   for (const name of leftovers) {
     const path = join(layout.running, name);
@@ -120,11 +120,23 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> 
       stat = await lstatOrNull(deps, path);
       if (stat === null) continue;
     }
-    if (await isCommitted(deps, stat, stemOf(name), settled)) {
+    const committed = await committedTo(deps, stat, stemOf(name), settled);
+    if (committed !== null) {
+      // The crash may have come before the commit's own fsync: make the committed name durable before
+      // the running/ one goes, or a power cut now could take both.
+      await deps.fs.fsyncDir(committed);
       await deps.fs.unlink(path);
       await deps.fs.fsyncDir(layout.running);
       continue;
     }
+    uncommitted.push(name);
+  }
+
+  for (const { folder, names } of settled) await completeOrDropTemps(deps, folder, [...names]);
+
+  let filed = 0;
+  for (const name of uncommitted) {
+    const path = join(layout.running, name);
     const identity = await identityOf(deps, path);
     const result = buildRecoveredResult({ ...identity, jobspecPath: path, atMs: deps.clock.now(), workerStartedAt: ctx.workerStartedAt });
     await settleJob(deps, layout, name, result);

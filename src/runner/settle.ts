@@ -2,9 +2,13 @@
 // at any instant recoverable:
 //   1. write the result to a hidden temp file in the destination, fsync it and the folder;
 //   2. link the JobSpec into the destination (no clobber) and fsync: this durable link is the commit;
-//   3. publish the result under its final name (link, no clobber), drop the temp, fsync;
-//   4. unlink the JobSpec from running/ and fsync running/.
-// Recovery (recover.ts) completes step 3 for a committed job and files anything uncommitted.
+//   3. publish the result under its final name (link, no clobber);
+//   4. unlink the JobSpec from running/ and fsync running/;
+//   5. drop the temp and fsync the destination.
+// The temp outlives the JobSpec's running/ name on purpose: a JobSpec in running/ whose inode is also in
+// the destination is a commit of ours only while its temp is there. Without it, it is a hard-linked
+// resubmission of an already filed JobSpec that a crash caught after its claim, and it must be filed.
+// Recovery (recover.ts) finishes a committed job and files anything uncommitted.
 
 import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
@@ -78,12 +82,13 @@ export async function settleJob(
   await deps.fs.fsyncDir(folder);
 
   await deps.fs.link(temp, join(folder, names.resultName));
-  await deps.fs.unlink(temp);
-  await deps.fs.fsyncDir(folder);
 
   if (how === 'linked') {
     await deps.fs.unlink(running);
   }
   await deps.fs.fsyncDir(layout.running);
+
+  await deps.fs.unlink(temp);
+  await deps.fs.fsyncDir(folder);
   return names;
 }
