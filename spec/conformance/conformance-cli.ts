@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { DIST_CLI } from '../../scripts/bundle-cli.ts';
 import { shellQuote } from '../../src/conformance/impl-command.ts';
+import { HANG_MS } from '../support/polling.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const TSX = import.meta.resolve('tsx');
@@ -47,7 +48,7 @@ export async function runConformance(impl: string, args: readonly string[]): Pro
   const out = mkdtempSync(join(tmpdir(), 'conformance-test-'));
   const report = join(out, 'report.json');
   const junit = join(out, 'report.xml');
-  const run = await execa(process.execPath, ['--import', TSX, join(REPO, 'src/conformance/cli.ts'), '--impl', impl, '--report', report, '--junit', junit, ...args], {
+  const run = await execa(process.execPath, ['--import', TSX, join(REPO, 'src/conformance/cli.ts'), '--impl', impl, '--report', report, '--junit', junit, '--timeout-seconds', String(HANG_MS / 1000), ...args], {
     reject: false,
     cwd: REPO,
   });

@@ -45,7 +45,7 @@ describe('the conformance runner catches divergence', () => {
     expect(run.stdout.split('\n')).toContain('4 passed, 2 failed');
     expect(run.exitCode).toBe(1);
     expect(run.junit).toContain('failures="2" errors="0"');
-  }, 300_000);
+  });
 
   it('leaving FAILED jobs in running/ is caught at core level too, and --expect turns known failures into a pass', async () => {
     const expectFile = join(scratch, 'expected.txt');
@@ -59,7 +59,7 @@ describe('the conformance runner catches divergence', () => {
     expect(run.stdout).toMatch(/^XFAIL execution\/exit-code: run 1: watch\/failed\/job\.json: expected "\{\\n  \\"jobspec_version.*, got no file \(and \d+ more differences\)$/m);
     expect(run.stdout.split('\n')).toContain('4 passed, 2 failed');
     expect(run.exitCode).toBe(0);
-  }, 300_000);
+  });
 
   it('reports a scenario listed in --expect that passes, and fails the run', async () => {
     const expectFile = join(scratch, 'expected.json');
@@ -69,7 +69,7 @@ describe('the conformance runner catches divergence', () => {
     expect(run.stdout).toContain('XPASS lifecycle/single-clip-completes: listed in --expect but passed');
     expect(run.stdout.split('\n')).toContain('1 passed, 0 failed');
     expect(run.exitCode).toBe(1);
-  }, 300_000);
+  });
 
   it('warns when every run fails the same way, and shows the stderr of runs whose exit differs', async () => {
     const run = await runConformance(`${join(scratch, 'no-such-runner')} {watch}`, ['--filter', '^parse/bad-codec$', '--filter', '^cli/unknown-option-exit-2$']);
@@ -86,5 +86,5 @@ describe('the conformance runner catches divergence', () => {
     const run = await runConformance('runner-without-placeholder', []);
     expect(run.exitCode).toBe(2);
     expect(run.stderr.trim()).toBe('error: --impl must contain {watch} where the watch folder goes (see --help)');
-  }, 60_000);
+  });
 });

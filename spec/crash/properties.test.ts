@@ -145,7 +145,7 @@ describe('random sequences of drops, clock advances, runs, crashes, power cuts, 
         `(${totals.killed} killed) in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}`,
     );
     expect(totals.sequences).toBeGreaterThanOrEqual(Math.min(NUM_RUNS, 1));
-  }, 600_000);
+  });
 });
 
 describe('the property can fail', () => {
@@ -174,7 +174,7 @@ describe('the property can fail', () => {
     // Shrunk to the essence: one drop (that ends in failed/), then the final clean run.
     const steps = (scenario as { steps: unknown[] }).steps;
     expect(steps.filter((s) => typeof s === 'object' && s !== null && 'write' in s)).toHaveLength(1);
-  }, 120_000);
+  });
 
   it('each invariant catches its own kind of damage', async () => {
     const commands: Command[] = [

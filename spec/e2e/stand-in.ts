@@ -11,17 +11,19 @@ import { installStandInBin } from '../../src/conformance/stand-in-bin.ts';
 
 /**
  * Here the stand-in sleeps a descriptor's `duration_ms` for real (up to this): these suites stop and kill
- * runners mid-clip. Media that should be quick say `duration_ms: 0`.
+ * runners mid-clip. Media that should be quick say `duration_ms: 0`. Media the runner must stop (slow,
+ * stream, hang) last this long: far longer than any test, however loaded the machine, so a test that
+ * expects the runner to stop one never sees it end by itself.
  */
-const REAL_SLEEP_MS = 120_000;
+const REAL_SLEEP_MS = 600_000;
 
 /**
  * The media these suites use, as file contents:
  * - ok: an output of 1024 bytes at once, exit 0.
  * - fail: "stand-in: cannot decode" on stderr, exit 1, no output.
  * - truncate: 10 bytes of output, an error on stderr, exit 1 (the runner keeps the `.partial`).
- * - slow: a clean run that takes 30 s (a stop signal ends it: half the output, exit 255).
- * - stream: the output grows by 10 bytes every 50 ms for 30 s, until the process is stopped or killed.
+ * - slow: a clean run that takes 10 minutes (a stop signal ends it: half the output, exit 255).
+ * - stream: the output grows by 10 bytes every 50 ms for 10 minutes, until the process is stopped or killed.
  * - hang: never finishes, writes nothing, and shows `sleep` in /proc/<pid>/comm (argv[0] stays `ffmpeg`):
  *   a runner must recognise its FFmpeg by argv[0] too.
  * - delay: an output of 1024 bytes after one second.
@@ -32,8 +34,8 @@ export const MEDIA = {
   ok: encodeMedia({ duration_ms: 0 }),
   fail: encodeMedia({ exit: 1, stderr: 'stand-in: cannot decode\n', duration_ms: 0 }),
   truncate: encodeMedia({ exit: 1, output_bytes: 10, stderr: 'stand-in: error while decoding\n', duration_ms: 0 }),
-  slow: encodeMedia({ duration_ms: 30_000 }),
-  stream: encodeMedia({ output_bytes: 6000, chunks: 600, duration_ms: 30_000 }),
+  slow: encodeMedia({ duration_ms: REAL_SLEEP_MS }),
+  stream: encodeMedia({ output_bytes: 120_000, chunks: 12_000, duration_ms: REAL_SLEEP_MS }),
   hang: encodeMedia({ hang: true, comm: 'sleep' }),
   delay: encodeMedia({ duration_ms: 1000 }),
   killRunner: encodeMedia({ kill_runner: 'after_output', duration_ms: 0 }),

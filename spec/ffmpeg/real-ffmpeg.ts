@@ -7,7 +7,7 @@
 // suite found the contract's args failing on real FFmpeg (each difference is commented in the table).
 
 import { waitFor } from '../support/polling.ts';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { execa } from 'execa';
@@ -392,9 +392,23 @@ export function sizeOf(path: string): number | null {
  * it writes has grown past the container header. Returns the pid.
  */
 export async function waitForEncoding(watch: string, partial: string): Promise<number> {
-  const pid = await waitFor('the FFmpeg pid in the lock', 20_000, () => lockedFfmpegPid(watch));
-  await waitFor(`${partial} to grow`, 20_000, () => ((sizeOf(partial) ?? 0) > 64 * 1024 ? true : null));
+  const pid = await waitFor('the FFmpeg pid in the lock', () => lockedFfmpegPid(watch));
+  await waitFor(`${partial} to grow`, () => ((sizeOf(partial) ?? 0) > 64 * 1024 ? true : null));
   return pid;
+}
+
+/** The running FFmpeg processes whose command line names `path` (found in /proc, not in any lock). */
+export function ffmpegProcessesWriting(path: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return commOf(pid) === 'ffmpeg' && isRunning(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(path);
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** Signals `pid` only when it is still a running FFmpeg (so a reused pid is never hit). */

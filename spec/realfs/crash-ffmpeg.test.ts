@@ -12,6 +12,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import type { RealSandbox } from './real-tree.ts';
 import {
   checkInvariants, isRunning, jobSpec, killRunner, lockRecord, makeRealSandbox, media, MEDIA, namesIn, processName,
@@ -45,7 +46,7 @@ function expectRecovered(filed: ReturnType<typeof checkInvariants>['filed'], san
   expect(filed.get('later.json')?.result?.job_id).toBe('later001');
 }
 
-describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart', { timeout: 300_000 }, () => {
+describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('mid-clip (second clip, stand-in writing): the orphan keeps writing until the restart terminates it', async ({ onTestFinished }) => {
     const sandbox = makeRealSandbox(onTestFinished);
     twoJobs(sandbox, { 'first.mov': MEDIA.ok, 'long.mov': MEDIA.stream });
@@ -53,7 +54,7 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
     const before = snapshot(sandbox.root);
 
     const runner = startRunner(sandbox, [sandbox.watch, '--poll-seconds', '0.2']);
-    await waitFor('the second clip to be written', 120_000, () => ((sizeOf(partial) ?? 0) > 20 ? true : null));
+    await waitFor('the second clip to be written', () => ((sizeOf(partial) ?? 0) > 20 ? true : null));
     const ffmpeg = await waitForStandIn(sandbox);
     expect(processName(ffmpeg)?.comm).toBe('ffmpeg');
     expect(await killRunner(runner)).toEqual({ signal: 'SIGKILL' });
@@ -63,7 +64,7 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
     expect(namesIn(sandbox.pending)).toEqual(['later.json']);
     expect(lockRecord(sandbox)?.ffmpegPid).toBe(ffmpeg);
     const size = sizeOf(partial) ?? 0;
-    await waitFor('the orphan to keep writing', 120_000, () => ((sizeOf(partial) ?? 0) > size ? true : null));
+    await waitFor('the orphan to keep writing', () => ((sizeOf(partial) ?? 0) > size ? true : null));
 
     const restart = await runOnce(sandbox);
 
@@ -90,7 +91,7 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
 
     const runner = startRunner(sandbox, [sandbox.watch, '--once']);
     const ffmpeg = await waitForStandIn(sandbox);
-    await waitFor('the stand-in to exec sleep', 120_000, () => (processName(ffmpeg)?.comm === 'sleep' ? true : null));
+    await waitFor('the stand-in to exec sleep', () => (processName(ffmpeg)?.comm === 'sleep' ? true : null));
     expect(processName(ffmpeg)?.argv0).toBe('ffmpeg');
     expect(await killRunner(runner)).toEqual({ signal: 'SIGKILL' });
     expect(namesIn(sandbox.running)).toEqual(['job.json']);

@@ -6,10 +6,11 @@
 import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import { resultTempNameOf } from '../../src/runner/filing-names.ts';
 import { checkInvariants, isSuffixedFilingOf, jobSpec, makeRealSandbox, media, MEDIA, runOnce, snapshot } from './real-tree.ts';
 
-describe('directories named like JobSpecs and results', { timeout: 60_000 }, () => {
+describe('directories named like JobSpecs and results', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('files a directory x.json as failed with its result; squatting directories in failed/ do not stop the runner', async ({ onTestFinished }) => {
     const sandbox = makeRealSandbox(onTestFinished);
     const { pending, running, failed } = sandbox;

@@ -7,12 +7,13 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, symlinkSync, writeFileS
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeOutputBytes } from '../../src/conformance/media.ts';
-import { checkInvariants, jobSpec, makeRealSandbox, makeShmDir, media, MEDIA, namesIn, OK_OUTPUT_BYTES, runOnce, shmUnusable, snapshot } from './real-tree.ts';
+import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
+import { checkInvariants, jobSpec, makeRealSandbox, makeShmDir, media, MEDIA, namesIn, runOnce, shmUnusable, snapshot } from './real-tree.ts';
 
 const unusable = shmUnusable();
 const SKIP_NOTE = `needs /dev/shm on another device than the temp folder: ${unusable ?? ''}`;
 
-describe('EXDEV: /dev/shm against the disk', { timeout: 60_000 }, () => {
+describe('EXDEV: /dev/shm against the disk', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('refuses a watch folder whose running/ or failed/ is on another filesystem: exit 2, one line, nothing moved', async (ctx) => {
     ctx.skip(unusable !== null, SKIP_NOTE);
     const sandboxes = (['running', 'failed'] as const).map((folder) => {

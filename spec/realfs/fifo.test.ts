@@ -6,6 +6,7 @@
 import { closeSync, constants, existsSync, lstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import { resultTempNameOf } from '../../src/runner/filing-names.ts';
 import { checkInvariants, isSuffixedFilingOf, jobSpec, makeRealSandbox, media, mkfifo, namesIn, runOnce, snapshot } from './real-tree.ts';
 
@@ -32,7 +33,7 @@ function drain(fd: number): string {
   }
 }
 
-describe('FIFOs', { timeout: 60_000 }, () => {
+describe('FIFOs', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('files several FIFOs named *.json unread in failed/, and the valid job after them completes in the same scan', async ({ onTestFinished }) => {
     const sandbox = makeRealSandbox(onTestFinished);
     const fifos = ['a.json', 'b.json', 'c.json', 'd.json', 'e.json', '.hidden.json'];

@@ -8,13 +8,14 @@ import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync,
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeOutputBytes } from '../../src/conformance/media.ts';
+import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import {
   atimeTracksReads, checkInvariants, jobSpec, makeRealSandbox, markUnread, media, namesIn, OK_OUTPUT_BYTES, runOnce, snapshot, wasRead,
 } from './real-tree.ts';
 
 const SYMLINK = 'Invalid JobSpec file: symbolic link';
 
-describe('symbolic links', { timeout: 60_000 }, () => {
+describe('symbolic links', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('JobSpec symlinks (to /etc/passwd, a directory, a valid JobSpec, nowhere) are filed unread; output symlinks are PARTIAL; a source symlink is followed', async ({ onTestFinished }) => {
     const sandbox = makeRealSandbox(onTestFinished);
     const { elsewhere, pending, out } = sandbox;
@@ -96,7 +97,7 @@ describe('symbolic links', { timeout: 60_000 }, () => {
   });
 });
 
-describe('symbolic links between state folders', { timeout: 60_000 }, () => {
+describe('symbolic links between state folders', { timeout: REAL_PROCESS_TEST_MS }, () => {
   // Found by this suite and fixed: the startup check compared devices only, so pending/ as a symlink to
   // completed/ passed and every settled JobSpec was run and filed again. app.ts now also refuses two state
   // folders that are one directory (same dev:ino), with exit 2.
@@ -118,7 +119,7 @@ describe('symbolic links between state folders', { timeout: 60_000 }, () => {
   });
 });
 
-describe('hard links', { timeout: 60_000 }, () => {
+describe('hard links', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('a JobSpec with link count 2 is filed unread (job_id "unknown"); its other name is untouched', async ({ onTestFinished }) => {
     const sandbox = makeRealSandbox(onTestFinished);
     const { elsewhere, pending, completed } = sandbox;
@@ -169,18 +170,15 @@ describe('hard links', { timeout: 60_000 }, () => {
     expect(namesIn(sandbox.out)).toEqual(['plain_proxy.mov']);
   });
 
-  // RUNNER BUG (it.fails until fixed): recovery takes a claimed hard-linked JobSpec for a committed one. A
+  // Found by this suite and fixed: recovery took a claimed hard-linked JobSpec for a committed one. A
   // JobSpec resubmitted as a hard link of one already settled (`ln completed/old.json pending/old.json`) is
-  // filed unread when the runner gets through it (test above). But if the runner dies after claiming it and
+  // filed unread when the runner gets through it (test above). But if the runner died after claiming it and
   // before committing it (crash-points.test.ts shows that a SIGKILL right after a claim lands there), the
-  // next start finds running/old.json with the same inode as completed/old.json, which is exactly what a
-  // crash between commit and unlink leaves (reliability section 2.6), and silently unlinks it: the
-  // submission disappears with no result, no "Recovered" line, exit 0 (reproduced by hand). Suggested fix:
-  // recover.ts isCommitted should also require that the twin was settled by the runner that died, e.g. that
-  // the twin's result (or its temp) has `_metadata.worker_started_at` equal to the stale lock's `started_at`
-  // (acquireLock reads that record; recovery would need it passed in). Then a crash of recovery itself still
-  // works, since its lock carries the recovering runner's start time.
-  it.fails('a hard-linked resubmission left in running/ by a crash is recovered into failed/, not dropped', async ({ onTestFinished }) => {
+  // next start found running/old.json with the same inode as completed/old.json, which is also what a crash
+  // between commit and unlink leaves, and silently unlinked it: no result, no "Recovered" line. settle.ts
+  // now drops the result temp only after the running/ name, and recovery takes a same-inode twin for a
+  // commit only while that temp is beside it.
+  it('a hard-linked resubmission left in running/ by a crash is recovered into failed/, not dropped', async ({ onTestFinished }) => {
     const sandbox = makeRealSandbox(onTestFinished);
     media(sandbox, 'old.mov');
     writeFileSync(join(sandbox.completed, 'old.json'), jobSpec(sandbox, ['old.mov'], { job_id: 'old001' }));

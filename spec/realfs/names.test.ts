@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import { encodeName, nodePathOf } from '../../src/path-bytes.ts';
 import { resultNameOf } from '../../src/runner/filing-names.ts';
 import { checkInvariants, isSuffixedFilingOf, jobSpec, makeRealSandbox, media, runOnce, snapshot } from './real-tree.ts';
@@ -18,7 +19,7 @@ function rawNames(dir: string): string[] {
 
 const hex = (name: string): string => Buffer.from(encodeName(name)).toString('hex');
 
-describe('JobSpec names that are not valid UTF-8', { timeout: 60_000 }, () => {
+describe('JobSpec names that are not valid UTF-8', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('are claimed, processed, recovered and filed under their exact bytes, beside a result with the same bytes', async ({ onTestFinished }) => {
     const sandbox = makeRealSandbox(onTestFinished);
     // Latin-1 "café.json"; a lone 0xFF; an encoded surrogate (ED A0 80) beside a valid "€".
@@ -71,7 +72,7 @@ describe('JobSpec names that are not valid UTF-8', { timeout: 60_000 }, () => {
   });
 });
 
-describe('JobSpec names too long for their result name', { timeout: 60_000 }, () => {
+describe('JobSpec names too long for their result name', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('a 243-byte stem is filed under its own name; a 250-byte stem under its first 226 bytes plus the UTC stamp', async ({ onTestFinished }) => {
     const sandbox = makeRealSandbox(onTestFinished);
     const fits = '€'.repeat(81);

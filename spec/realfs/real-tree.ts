@@ -7,7 +7,7 @@
 // precise point (MEDIA in spec/e2e/stand-in.ts). The invariants of reliability.md section 3 are checked on
 // the real tree by comparing a snapshot taken before the runs with one taken after.
 
-import { waitFor as pollUntil } from '../support/polling.ts';
+import { HANG_MS, waitFor as pollUntil } from '../support/polling.ts';
 import { createHash } from 'node:crypto';
 import {
   closeSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync,
@@ -132,14 +132,14 @@ export function shmUnusable(): string | null {
 
 /**
  * Starts `node --import tsx src/cli.ts <args>` in the sandbox, with the stand-in first on PATH. Killed
- * with SIGKILL at `timeoutMs`, so a runner that blocks shows up as `timedOut`, never as a hung suite.
+ * with SIGKILL after HANG_MS, so a runner that blocks shows up as `timedOut`, never as a hung suite.
  */
-export function startRunner(sandbox: Sandbox, args: readonly string[], timeoutMs = 45_000) {
+export function startRunner(sandbox: Sandbox, args: readonly string[]) {
   const child = execa(process.execPath, ['--import', TSX, CLI, ...args], {
     reject: false,
     env: { PATH: sandbox.path, TZ: 'UTC' },
     cwd: sandbox.root,
-    timeout: timeoutMs,
+    timeout: HANG_MS,
     killSignal: 'SIGKILL',
   });
   scopeOf(sandbox).processes.add(child);
@@ -152,20 +152,17 @@ export interface Run {
   readonly timedOut: boolean;
   readonly stdout: string;
   readonly stderr: string;
-  readonly ms: number;
 }
 
-/** One `--once` run to completion (or to the SIGKILL at `timeoutMs`). */
-export async function runOnce(sandbox: Sandbox, timeoutMs = 30_000, extra: readonly string[] = []): Promise<Run> {
-  const began = Date.now();
-  const done = await startRunner(sandbox, [sandbox.watch, '--once', ...extra], timeoutMs);
+/** One `--once` run to completion (or to the SIGKILL after HANG_MS). How long it took is nobody's business. */
+export async function runOnce(sandbox: Sandbox, extra: readonly string[] = []): Promise<Run> {
+  const done = await startRunner(sandbox, [sandbox.watch, '--once', ...extra]);
   return {
     exitCode: done.exitCode,
     signal: done.signal,
     timedOut: done.timedOut,
     stdout: String(done.stdout),
     stderr: String(done.stderr),
-    ms: Date.now() - began,
   };
 }
 
@@ -243,7 +240,7 @@ export async function zombieNamedFfmpeg(sandbox: Sandbox): Promise<{ pid: number
     holder.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
     holder.once('exit', () => reject(new Error('the zombie holder exited')));
   });
-  const stat = await waitFor(`pid ${pid} to be a zombie`, 10_000, () => {
+  const stat = await waitFor(`pid ${pid} to be a zombie`, () => {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return text.charAt(text.lastIndexOf(')') + 2) === 'Z' ? text : null;
   });
@@ -255,12 +252,12 @@ export async function zombieNamedFfmpeg(sandbox: Sandbox): Promise<{ pid: number
 export { sleep } from '../support/polling.ts';
 
 /** Polls every 20 ms: the crash tests aim kills at steps only milliseconds apart. */
-export function waitFor<T>(what: string, timeoutMs: number, check: () => T | null): Promise<T> {
-  return pollUntil(what, timeoutMs, check, 20);
+export function waitFor<T>(what: string, check: () => T | null): Promise<T> {
+  return pollUntil(what, check, { intervalMs: 20 });
 }
 
 /** Resolves once `child` has printed `text` on stdout; rejects when it exits first or after `timeoutMs`. */
-export function waitForOutput(child: ReturnType<typeof execa>, text: string, timeoutMs = 15_000): Promise<void> {
+export function waitForOutput(child: ReturnType<typeof execa>, text: string, timeoutMs = HANG_MS): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`no '${text}' on stdout after ${timeoutMs} ms: ${seen}`)), timeoutMs);
@@ -326,8 +323,8 @@ export async function killRunner(child: ReturnType<typeof execa>): Promise<{ sig
 }
 
 /** The stand-in the runner recorded in its lock (the runner is working on a clip). */
-export function waitForStandIn(sandbox: Sandbox, timeoutMs = 15_000): Promise<number> {
-  return waitFor('an ffmpeg pid in the lock', timeoutMs, () => lockRecord(sandbox)?.ffmpegPid ?? null);
+export function waitForStandIn(sandbox: Sandbox): Promise<number> {
+  return waitFor('an ffmpeg pid in the lock', () => lockRecord(sandbox)?.ffmpegPid ?? null);
 }
 
 // ---------------------------------------------------------------------------------------------------

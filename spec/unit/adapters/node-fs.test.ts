@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNodeFs } from '../../../src/adapters/node-fs.ts';
+import { HANG_MS } from '../../support/polling.ts';
 import { fsContract } from './fs-contract.ts';
 import type { FsFixture } from './fs-contract.ts';
 
@@ -19,7 +20,10 @@ async function realFixture(): Promise<FsFixture> {
 
 fsContract('node-fs (real disk)', realFixture);
 
-/** Fails the test instead of hanging it if `promise` blocks (a FIFO opened without O_NONBLOCK would). */
+/**
+ * Fails the test instead of hanging it if `promise` blocks (a FIFO opened without O_NONBLOCK would, for
+ * ever: any deadline catches that, so it is a generous one that a loaded machine cannot miss).
+ */
 function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -36,7 +40,7 @@ describe('node-fs: what memfs cannot show', () => {
       for (const name of ['a.json', 'b.json', 'c.json', 'd.json', 'e.json']) {
         const fifo = path.join(fx.root, name);
         expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-        const handle = await within(2000, fx.fs.openNoFollow(fifo));
+        const handle = await within(HANG_MS, fx.fs.openNoFollow(fifo));
         try {
           expect((await handle.stat()).kind).toBe('other');
           expect((await fx.fs.lstat(fifo)).kind).toBe('other');
@@ -47,8 +51,8 @@ describe('node-fs: what memfs cannot show', () => {
       // readFile and fsyncFile open non-blocking too: a FIFO planted where the runner expects its own
       // file must not hang it (no writer: reads as empty; fsync of a FIFO is EINVAL).
       const fifo = path.join(fx.root, 'a.json');
-      expect((await within(2000, fx.fs.readFile(fifo))).length).toBe(0);
-      const fsyncError: unknown = await within(2000, fx.fs.fsyncFile(fifo).then(() => null, (e: unknown) => e));
+      expect((await within(HANG_MS, fx.fs.readFile(fifo))).length).toBe(0);
+      const fsyncError: unknown = await within(HANG_MS, fx.fs.fsyncFile(fifo).then(() => null, (e: unknown) => e));
       expect(fsyncError).toMatchObject({ code: 'EINVAL' });
     } finally {
       await fx.dispose();

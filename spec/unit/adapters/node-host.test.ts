@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNodeHost } from '../../../src/adapters/node-host.ts';
+import { waitFor } from '../../support/polling.ts';
 
 /** Starts `script` as an executable named `name` and returns its pid, plus a way to stop it. */
 async function startNamed(name: string, script: string): Promise<{ pid: number; stop: () => Promise<void> }> {
@@ -18,8 +20,15 @@ async function startNamed(name: string, script: string): Promise<{ pid: number; 
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error('no pid');
-  // Give the kernel time to finish the exec so /proc/<pid>/comm names the script, not node.
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Until the exec is done /proc/<pid>/comm names node: wait for the script's name, however long a loaded
+  // machine takes (15 bytes is the kernel's limit for comm).
+  await waitFor(`pid ${pid} to exec ${name}`, () => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name.slice(0, 15) ? true : null;
+    } catch {
+      return null;
+    }
+  });
   return {
     pid,
     stop: async () => {
@@ -64,9 +73,8 @@ describe('createNodeHost', () => {
     const child = await startNamed('ffmpeg', '#!/bin/sh\nsleep 30\n');
     try {
       host.kill(child.pid, 'SIGKILL');
-      await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
-      await child.stop();
+      await child.stop(); // waits for the exit
     }
     expect(host.isAlive(child.pid)).toBe(false);
     expect(await host.isFfmpeg(child.pid)).toBe(false);

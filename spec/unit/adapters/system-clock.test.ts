@@ -14,20 +14,43 @@ describe('createSystemClock', () => {
     expect(Object.is(offset, -0)).toBe(false);
   });
 
-  it('sleeps about the time asked', async () => {
-    const started = Date.now();
-    await clock.sleep(50);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  // Timers are faked here: what a sleep does is checked against the timer it sets, never against how
+  // long the test took.
+  it('sleeps exactly the time asked: not resolved a millisecond early, resolved at the mark', async () => {
+    vi.useFakeTimers();
+    try {
+      let woke = false;
+      const sleeping = clock.sleep(50).then(() => {
+        woke = true;
+      });
+      await vi.advanceTimersByTimeAsync(49);
+      expect(woke).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await sleeping;
+      expect(woke).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('resolves early on abort, at once when already aborted, and leaves no listener behind', async () => {
-    const controller = new AbortController();
-    const started = Date.now();
-    const sleeping = clock.sleep(10_000, controller.signal);
-    setTimeout(() => controller.abort(), 20);
-    await sleeping;
-    expect(Date.now() - started).toBeLessThan(1000);
-    await clock.sleep(10_000, controller.signal);
+  it('resolves early on abort (its timer cleared), at once when already aborted, and leaves no listener behind', async () => {
+    vi.useFakeTimers();
+    try {
+      const controller = new AbortController();
+      let woke = false;
+      const sleeping = clock.sleep(10_000, controller.signal).then(() => {
+        woke = true;
+      });
+      expect(vi.getTimerCount()).toBe(1);
+      controller.abort();
+      await sleeping;
+      expect(woke).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+      await clock.sleep(10_000, controller.signal);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
 
     // A completed sleep must remove the abort listener it added, or a long-lived signal collects one per sleep.
     const later = new AbortController();
