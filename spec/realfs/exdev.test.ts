@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeOutputBytes } from '../../src/conformance/media.ts';
 import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
-import { checkInvariants, jobSpec, makeRealSandbox, makeShmDir, media, MEDIA, namesIn, runOnce, shmUnusable, snapshot } from './real-tree.ts';
+import { checkInvariants, jobSpec, makeRealSandbox, makeShmDir, media, MEDIA, namesIn, OK_OUTPUT_BYTES, runOnce, shmUnusable, snapshot } from './real-tree.ts';
 
 const unusable = shmUnusable();
 const SKIP_NOTE = `needs /dev/shm on another device than the temp folder: ${unusable ?? ''}`;

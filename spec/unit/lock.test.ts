@@ -31,7 +31,7 @@ const JOB = {
 function scenario(tree: Record<string, unknown>, steps: Scenario['steps']): Scenario {
   return {
     description: 'lock',
-    contract: '11',
+    requirements: ['R11.11'],
     tags: ['recovery'],
     tree: { 'watch/pending/job.json': JOB, 'media/clip.mov': { $media: { exit: 0 } }, out: { $dir: true }, ...tree },
     steps,
