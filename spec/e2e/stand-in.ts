@@ -27,6 +27,7 @@ const REAL_SLEEP_MS = 600_000;
  * - hang: never finishes, writes nothing, and shows `sleep` in /proc/<pid>/comm (argv[0] stays `ffmpeg`):
  *   a runner must recognise its FFmpeg by argv[0] too.
  * - delay: an output of 1024 bytes after one second.
+ * - wait: an output of 1024 bytes once the test creates `<source>.go` (the clip is known to be running until then).
  * - killRunner: writes its whole output, SIGKILLs its parent (the runner), then exits 0: a crash after
  *   FFmpeg finished and before the runner saw it.
  */
@@ -38,6 +39,7 @@ export const MEDIA = {
   stream: encodeMedia({ output_bytes: 120_000, chunks: 12_000, duration_ms: REAL_SLEEP_MS }),
   hang: encodeMedia({ hang: true, comm: 'sleep' }),
   delay: encodeMedia({ duration_ms: 1000 }),
+  wait: encodeMedia({ wait_for_go: true, duration_ms: 0 }),
   killRunner: encodeMedia({ kill_runner: 'after_output', duration_ms: 0 }),
 } as const;
 

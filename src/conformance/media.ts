@@ -29,6 +29,11 @@ export const MediaDescriptorSchema = Type.Object(
     comm: Type.Optional(
       Type.String({ minLength: 1, maxLength: 15, description: 'Real processes only: the name /proc/<pid>/comm shows while it runs (default ffmpeg; argv[0] stays ffmpeg)' }),
     ),
+    wait_for_go: Type.Optional(
+      Type.Boolean({
+        description: 'Real processes only: before its run, wait (without a time limit, until a stop signal) for a file named <input>.go, so a test acts while the clip is known to be running',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

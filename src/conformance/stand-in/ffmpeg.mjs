@@ -72,6 +72,14 @@ function exists(path) {
 }
 
 /**
+ * Polls every 50 ms until `path` exists or a stop signal arrives.
+ * @param {string} path
+ */
+async function waitForFile(path) {
+  while (stopSignal === 0 && !exists(path)) await sleep(50);
+}
+
+/**
  * The output file as it grows: created exclusively by its first write (like the `.partial` an FFmpeg with
  * -n makes), then appended to. Writes nothing when the command has no output file.
  * @param {string | null} path
@@ -144,6 +152,8 @@ async function main() {
   }
   // Looking unlike FFmpeg on purpose (an FFmpeg whose binary has another name): comm changes, argv[0] stays.
   if (descriptor.comm !== undefined) setComm(descriptor.comm);
+  // A test's handshake: the clip is known to be running until the test creates <input>.go.
+  if (descriptor.wait_for_go === true) await waitForFile(`${sourcePathOf(input)}.go`);
   const output = outputWriter(path);
   const behaviour = behaviourOf(descriptor);
   if (behaviour.kind === 'kill-runner') {

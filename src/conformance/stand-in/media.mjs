@@ -6,7 +6,7 @@
 
 /**
  * @typedef {{ exit?: number, output_bytes?: number, no_output?: boolean, chunks?: number, stderr?: string, stderr_bytes?: number,
- *   duration_ms?: number, hang?: boolean, kill_runner?: boolean | 'after_output', signal?: string, comm?: string }} MediaDescriptor
+ *   duration_ms?: number, hang?: boolean, kill_runner?: boolean | 'after_output', signal?: string, comm?: string, wait_for_go?: boolean }} MediaDescriptor
  * @typedef {{ writes: { atMs: number, bytes: number }[], stopBytes: number | null }} OutputPlan
  * @typedef {{ kind: 'exit', code: number, durationMs: number, output: OutputPlan }
  *   | { kind: 'signal', signal: string, durationMs: number, output: OutputPlan }
@@ -29,6 +29,7 @@ const FIELDS = {
   kill_runner: (/** @type {unknown} */ v) => typeof v === 'boolean' || v === 'after_output',
   signal: (/** @type {unknown} */ v) => typeof v === 'string',
   comm: (/** @type {unknown} */ v) => typeof v === 'string' && v.length >= 1 && v.length <= 15,
+  wait_for_go: (/** @type {unknown} */ v) => typeof v === 'boolean',
 };
 
 /**
