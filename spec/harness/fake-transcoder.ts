@@ -4,6 +4,7 @@
 // output that is stdout, a pipe or the null muxer.
 
 import type { Fs, TranscodeOutcome, Transcoder } from '../../src/ports.ts';
+import type { MeanwhileAction } from '../../src/conformance/media.ts';
 import { behaviourOf, bytesWrittenBy, decodeMedia, fakeOutputBytes, fakeStderr, outputFileOf, sourcePathOf } from '../../src/conformance/media.ts';
 import type { FakeClock } from './fake-clock.ts';
 
@@ -14,6 +15,8 @@ export interface FakeTranscoderOptions {
   readonly ffmpegPath: string | null;
   /** Called when a descriptor says to SIGKILL the runner; never returns. */
   readonly killRunner: (why: string) => never;
+  /** Carries out a descriptor's `meanwhile` action (another process, on the scenario's files). */
+  readonly act?: (action: MeanwhileAction) => void;
 }
 
 export const FAKE_FFMPEG_FIRST_PID = 5000;
@@ -67,7 +70,17 @@ export function createFakeTranscoder(options: FakeTranscoderOptions): Transcoder
       }
       const durationMs = behaviour.kind === 'hang' ? Number.POSITIVE_INFINITY : behaviour.durationMs;
       const started = clock.now();
-      await clock.sleep(Math.min(durationMs, timeoutMs), signal);
+      const sleptMs = Math.min(durationMs, timeoutMs);
+      // Someone else acts half-way through: the runner is waiting for this process meanwhile.
+      const meanwhile = behaviour.kind === 'hang' ? [] : (descriptor.meanwhile ?? []);
+      let remainingMs = sleptMs;
+      if (meanwhile.length > 0) {
+        const halfMs = Math.min(Math.floor(durationMs / 2), sleptMs);
+        await clock.sleep(halfMs, signal);
+        if (!signal.aborted) for (const action of meanwhile) options.act?.(action);
+        remainingMs = sleptMs - halfMs;
+      }
+      await clock.sleep(remainingMs, signal);
       if (signal.aborted || durationMs > timeoutMs) {
         // Like the real tool on SIGTERM (a stop, or execa's timeout): it finalises the truncated file it has
         // and exits 255. A hang has written nothing.

@@ -11,6 +11,8 @@ import { runApp } from '../../src/app.ts';
 import type { Fs, Log } from '../../src/ports.ts';
 import { RunnerKilled } from '../../src/ports.ts';
 import type { Golden, RunOutcome } from '../../src/conformance/golden.ts';
+import type { MeanwhileAction } from '../../src/conformance/media.ts';
+import { APPENDED_LINE } from '../../src/conformance/media.ts';
 import type { Tree } from '../../src/conformance/normalize.ts';
 import type { ScenarioBackend } from '../../src/conformance/interpreter.ts';
 import { interpretScenario } from '../../src/conformance/interpreter.ts';
@@ -21,6 +23,7 @@ import type { Scenario } from '../../src/conformance/scenario.ts';
 import { isRunStep } from '../../src/conformance/steps.ts';
 import { createEntries } from '../../src/conformance/tree.ts';
 import { createMemFs } from './mem-fs.ts';
+import type { FakeClock } from './fake-clock.ts';
 import { createFakeClock } from './fake-clock.ts';
 import { createFakeHost, FAKE_HOST } from './fake-host.ts';
 import { createFakeTranscoder } from './fake-transcoder.ts';
@@ -53,6 +56,15 @@ export function volumeReader(vol: Vol): TreeReader {
 /** The normalised tree under the root: files, symlinks and empty directories, in code-unit order. */
 export function snapshotVolume(vol: Vol, root = MEMORY_ROOT, options: SnapshotOptions = {}): Tree {
   return snapshotTree(volumeReader(vol), root, options);
+}
+
+/** A media descriptor's `meanwhile` action, done on the volume directly: another process, not the runner. */
+function actOn(vol: Vol, clock: FakeClock, action: MeanwhileAction): void {
+  const at = (relative: string): string => join(MEMORY_ROOT, relative);
+  if ('move' in action) vol.renameSync(at(action.move[0]), at(action.move[1]));
+  else if ('remove' in action) vol.rmSync(at(action.remove), { recursive: true, force: true });
+  else if ('append' in action) vol.appendFileSync(at(action.append), APPENDED_LINE);
+  else vol.utimesSync(at(action.touch), clock.now() / 1000, clock.now() / 1000);
 }
 
 const quietLog: Log = { info: () => undefined, error: () => undefined };
@@ -127,7 +139,7 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
       const deps = {
         fs: injection.fs,
         clock,
-        transcoder: createFakeTranscoder({ fs: raw, clock, ffmpegPath, killRunner: mortal.kill }),
+        transcoder: createFakeTranscoder({ fs: raw, clock, ffmpegPath, killRunner: mortal.kill, act: (action) => actOn(vol, clock, action) }),
         host: createFakeHost(),
         log: options.log ?? quietLog,
         cwd: MEMORY_ROOT,

@@ -5,6 +5,22 @@
 import Type from 'typebox';
 import Value from 'typebox/value';
 
+/**
+ * Something another process does to the scenario's files while a clip is encoding: an operator's `mv` or
+ * `rm -rf`, or a copy that is still writing the source. Paths are relative to the scenario root.
+ */
+export const MeanwhileActionSchema = Type.Union([
+  Type.Object({ move: Type.Tuple([Type.String(), Type.String()]) }, { additionalProperties: false, description: 'rename(2) the first path to the second (mv)' }),
+  Type.Object({ remove: Type.String() }, { additionalProperties: false, description: 'Remove the path and everything under it (rm -rf)' }),
+  Type.Object({ append: Type.String() }, { additionalProperties: false, description: 'Append a line to the file (a copy still being written)' }),
+  Type.Object({ touch: Type.String() }, { additionalProperties: false, description: 'Set the file\'s modification time to now, content unchanged' }),
+]);
+
+export type MeanwhileAction = Type.Static<typeof MeanwhileActionSchema>;
+
+/** The line an `append` action adds. */
+export const APPENDED_LINE = 'appended while the clip was encoding\n';
+
 export const MediaDescriptorSchema = Type.Object(
   {
     exit: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'Exit code (default 0)' })),
@@ -32,6 +48,11 @@ export const MediaDescriptorSchema = Type.Object(
     wait_for_go: Type.Optional(
       Type.Boolean({
         description: 'Real processes only: before its run, wait (without a time limit, until a stop signal) for a file named <input>.go, so a test acts while the clip is known to be running',
+      }),
+    ),
+    meanwhile: Type.Optional(
+      Type.Array(MeanwhileActionSchema, {
+        description: 'Done by someone else half-way through the run, in order (in-memory harness only; not with hang or kill_runner)',
       }),
     ),
   },

@@ -46,12 +46,19 @@ function rootDependentJobIds(entries: Readonly<Record<string, unknown>>, where: 
     .map(([path]) => `${where} ${path}: a portable scenario's JobSpec that contains {ROOT} needs a string "job_id" (the default job_id hashes the bytes, root included)`);
 }
 
+/** Media files whose descriptor acts on other files mid-run: only the in-memory fake does that. */
+function meanwhileMedia(entries: Readonly<Record<string, unknown>>, where: string): string[] {
+  return Object.entries(entries)
+    .filter(([, entry]) => isPlainObject(entry) && isPlainObject(entry.$media) && entry.$media.meanwhile !== undefined)
+    .map(([path]) => `${where} ${path}: a media descriptor's "meanwhile" needs the in-memory harness, so the scenario cannot be portable`);
+}
+
 /** Problems that make a `portable` tag false (empty when the scenario is not tagged portable). */
 export function portabilityProblems(scenario: PortabilityInput): string[] {
   if (!scenario.tags.includes('portable')) return [];
-  const problems = rootDependentJobIds(scenario.tree, 'tree entry');
+  const problems = [...rootDependentJobIds(scenario.tree, 'tree entry'), ...meanwhileMedia(scenario.tree, 'tree entry')];
   for (const [i, step] of scenario.steps.entries()) {
-    if ('write' in step) problems.push(...rootDependentJobIds(step.write, `step ${i} writes`));
+    if ('write' in step) problems.push(...rootDependentJobIds(step.write, `step ${i} writes`), ...meanwhileMedia(step.write, `step ${i} writes`));
     for (const reason of memoryOnlyReasons(step)) problems.push(`step ${i}: ${reason}, so the scenario cannot be portable`);
   }
   return problems;

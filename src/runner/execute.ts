@@ -3,7 +3,7 @@
 // published under the final name, by link (no clobber). A failed clip keeps its `.partial` as evidence.
 
 import { dirname } from 'node:path';
-import type { Deps, TranscodeOutcome } from '../ports.ts';
+import type { Deps, FileStat, TranscodeOutcome } from '../ports.ts';
 import { DISK_TROUBLE_CODES, fsErrorCode } from '../ports.ts';
 import { buildFfmpegArgv } from '../engine/command.ts';
 import type { ClipResult } from '../result.ts';
@@ -48,6 +48,29 @@ async function sizeOfFile(deps: Deps, path: string): Promise<number | null> {
   }
 }
 
+/** What the source is before and after its encode: the same file, unchanged, or the proxy proves nothing. */
+async function sourceState(deps: Deps, path: string): Promise<FileStat | null> {
+  try {
+    return await deps.fs.stat(path);
+  } catch (error) {
+    if (DISK_TROUBLE_CODES.has(fsErrorCode(error))) throw error;
+    return null; // gone (or unreachable): FFmpeg's own failure, or the comparison afterwards, says so
+  }
+}
+
+/**
+ * Why the source at `path` is not the file FFmpeg started on, or null when it is unchanged. A copy that is
+ * still being written (the usual case) grows; a copy tool that renames its temp file over the name replaces it.
+ */
+function sourceChange(path: string, before: FileStat, after: FileStat | null): string | null {
+  const prefix = `Source changed during encode: ${path}`;
+  if (after === null) return `${prefix} (it was removed or renamed)`;
+  if (after.ino !== before.ino || after.dev !== before.dev) return `${prefix} (it was replaced by another file)`;
+  if (after.size !== before.size) return `${prefix} (size ${before.size} → ${after.size} bytes)`;
+  if (after.mtimeMs !== before.mtimeMs) return `${prefix} (modified during the encode, size unchanged)`;
+  return null;
+}
+
 /** Filesystems that cannot fsync a directory (some FUSE and SMB mounts) say so with these codes. */
 const FSYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP']);
 
@@ -77,7 +100,9 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
   const startedMs = deps.clock.now();
   const argv = buildFfmpegArgv({ ffmpeg: ffmpeg ?? 'ffmpeg', profile: plan.profile, source: clip.source, partialOutput: clip.partial, fps: plan.fps });
   let outcome: TranscodeOutcome = { exitCode: null, signal: null, timedOut: false, stderrTail: '' };
+  let sourceBefore: FileStat | null = null;
   if (ffmpeg !== null) {
+    sourceBefore = await sourceState(deps, clip.source);
     outcome = await deps.transcoder.run({
       argv,
       timeoutMs: ctx.clipTimeoutMs,
@@ -87,6 +112,8 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
     await ctx.lock.recordChild(null);
   }
   let reason = processFailure(outcome, ctx.stop.aborted, ctx.clipTimeoutMs);
+  // "Size > 0" proves an output, not an output of this source: one that changed meanwhile fails the clip.
+  if (reason === null && sourceBefore !== null) reason = sourceChange(clip.sourcePath, sourceBefore, await sourceState(deps, clip.source));
   let published = false;
   // The size verified before publishing is the published file's: the link is the same inode. Asking again
   // afterwards could only contradict it (a transient error, a file removed under us) and turn a verified
