@@ -17,6 +17,7 @@ import { planJob } from './plan.ts';
 import { readJobSpecFile } from './read-jobspec.ts';
 import type { SettledNames } from './settle.ts';
 import { settleJob } from './settle.ts';
+import { recreateIfMissing } from './state-folders.ts';
 
 export interface JobContext extends ExecutionContext {
   readonly layout: Layout;
@@ -28,6 +29,16 @@ export type JobOutcome =
   /** Not claimed: `running/<name>` is taken, or the file vanished. Neither success nor failure. */
   | { readonly kind: 'not-claimed'; readonly why: 'running-taken' | 'vanished' | 'claim-failed'; readonly detail: string };
 
+/** rename(2), answering with its fs error instead of throwing it (null when it worked). */
+async function renameFailure(deps: Deps, from: string, to: string): Promise<{ readonly code: string; readonly error: unknown } | null> {
+  try {
+    await deps.fs.rename(from, to);
+    return null;
+  } catch (error) {
+    return { code: fsErrorCode(error), error };
+  }
+}
+
 async function claim(deps: Deps, layout: Layout, name: string): Promise<JobOutcome | null> {
   const target = join(layout.running, name);
   try {
@@ -36,13 +47,14 @@ async function claim(deps: Deps, layout: Layout, name: string): Promise<JobOutco
   } catch (error) {
     if (fsErrorCode(error) !== 'ENOENT') throw error;
   }
-  try {
-    await deps.fs.rename(join(layout.pending, name), target);
-  } catch (error) {
-    const code = fsErrorCode(error);
+  let failure = await renameFailure(deps, join(layout.pending, name), target);
+  // running/ itself was removed (say with the JobSpec of the previous job in it): create it again, once.
+  if (failure?.code === 'ENOENT' && (await recreateIfMissing(deps, layout, layout.running))) failure = await renameFailure(deps, join(layout.pending, name), target);
+  if (failure !== null) {
+    const { code } = failure;
     if (code === 'ENOENT') return { kind: 'not-claimed', why: 'vanished', detail: 'taken by another process' };
     // A failing disk stops claiming altogether, rather than trying (and logging) every other candidate.
-    if (DISK_TROUBLE_CODES.has(code)) throw error;
+    if (DISK_TROUBLE_CODES.has(code)) throw failure.error;
     return { kind: 'not-claimed', why: 'claim-failed', detail: `cannot move it to running/ (${code})` };
   }
   // Durable before anything depends on it: after a power cut the JobSpec must not reappear in pending/
@@ -69,6 +81,7 @@ export async function processJob(ctx: JobContext, name: string): Promise<JobOutc
   let profile: string | null = null;
 
   const read = await readJobSpecFile(deps.fs, jobspecPath);
+  const entry = read.entry;
   if (!read.ok) {
     planFailure = { reason: read.reason, stage: 'pre-job', routed: false, profile: null };
   } else {
@@ -98,6 +111,6 @@ export async function processJob(ctx: JobContext, name: string): Promise<JobOutc
     executionFailure: execution.failureReason,
     profile,
   });
-  const settled = await settleJob(deps, layout, name, result);
+  const settled = await settleJob(deps, layout, name, result, { entry });
   return { kind: 'settled', status: result.final_status, settled, reason: planFailure?.reason ?? execution.failureReason };
 }

@@ -38,7 +38,7 @@ function describe(folder: string, name: string): string {
 export async function runScan(ctx: JobContext, settleMs: number, quietWhenIdle: boolean): Promise<ScanSummary> {
   const { deps, layout } = ctx;
   const summary: ScanSummary = { completed: 0, failed: 0, partial: 0, waiting: 0 };
-  const candidates = await listCandidates(deps, layout.pending);
+  const candidates = await listCandidates(deps, layout);
   for (const name of candidates) {
     if (ctx.stop.aborted) break;
     const readiness = await readinessOf(deps, join(layout.pending, name), settleMs);
@@ -55,7 +55,8 @@ export async function runScan(ctx: JobContext, settleMs: number, quietWhenIdle: 
       continue;
     }
     summary[TALLY[outcome.status]] += 1;
-    const where = describe(outcome.settled.folder, outcome.settled.jobSpecName);
+    const { folder, jobSpecName, resultName } = outcome.settled;
+    const where = jobSpecName === null ? `${describe(folder, resultName)} (the JobSpec left running/ during the job)` : describe(folder, jobSpecName);
     deps.log.info(printable(`${outcome.status}: ${name} -> ${where}${outcome.reason === null ? '' : ` (${outcome.reason})`}`));
   }
   if (quietWhenIdle && candidates.length === 0) return summary;

@@ -4,12 +4,18 @@
 // Errors that say something about the runner's own state (EMFILE, EIO, ENOMEM, …) are not the JobSpec's
 // fault: they propagate, so a sick runner stops instead of filing good JobSpecs as invalid.
 
-import type { EntryKind, Fs } from '../ports.ts';
+import type { EntryKind, FileStat, Fs } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
 
 export const MAX_JOBSPEC_BYTES = 1024 * 1024;
 
-export type JobSpecRead = { readonly ok: true; readonly bytes: Uint8Array } | { readonly ok: false; readonly reason: string };
+/**
+ * `entry` is the lstat of the JobSpec's name as it was read (null when even that failed): its inode lets the
+ * job find the JobSpec again if someone moves it out of running/ while the job runs.
+ */
+export type JobSpecRead =
+  | { readonly ok: true; readonly bytes: Uint8Array; readonly entry: FileStat }
+  | { readonly ok: false; readonly reason: string; readonly entry: FileStat | null };
 
 const KIND_WORDS: Record<Exclude<EntryKind, 'file'>, string> = {
   symlink: 'symbolic link',
@@ -26,14 +32,14 @@ const ENTRY_CODES: Readonly<Record<string, string>> = {
   EPERM: 'permission denied',
 };
 
-function invalid(why: string): JobSpecRead {
-  return { ok: false, reason: `Invalid JobSpec file: ${why}` };
+function invalid(why: string, entry: FileStat | null): JobSpecRead {
+  return { ok: false, reason: `Invalid JobSpec file: ${why}`, entry };
 }
 
-function entryProblem(error: unknown): JobSpecRead {
+function entryProblem(error: unknown, entry: FileStat | null): JobSpecRead {
   const why = ENTRY_CODES[fsErrorCode(error)];
   if (why === undefined) throw error;
-  return invalid(why);
+  return invalid(why, entry);
 }
 
 export async function readJobSpecFile(fs: Fs, path: string): Promise<JobSpecRead> {
@@ -41,29 +47,29 @@ export async function readJobSpecFile(fs: Fs, path: string): Promise<JobSpecRead
   try {
     stat = await fs.lstat(path);
   } catch (error) {
-    return entryProblem(error);
+    return entryProblem(error, null);
   }
-  if (stat.kind !== 'file') return invalid(KIND_WORDS[stat.kind]);
-  if (stat.nlink > 1) return invalid(`hard link (link count ${stat.nlink})`);
-  if (stat.size > MAX_JOBSPEC_BYTES) return invalid(`larger than 1 MiB (${stat.size} bytes)`);
+  if (stat.kind !== 'file') return invalid(KIND_WORDS[stat.kind], stat);
+  if (stat.nlink > 1) return invalid(`hard link (link count ${stat.nlink})`, stat);
+  if (stat.size > MAX_JOBSPEC_BYTES) return invalid(`larger than 1 MiB (${stat.size} bytes)`, stat);
 
   let handle;
   try {
     handle = await fs.openNoFollow(path);
   } catch (error) {
-    return entryProblem(error);
+    return entryProblem(error, stat);
   }
   try {
     const opened = await handle.stat();
     // Swapped for something else between lstat and open: judge what was opened, read nothing else.
-    if (opened.kind !== 'file' || opened.ino !== stat.ino || opened.dev !== stat.dev) return invalid('replaced while being opened');
-    if (opened.nlink > 1) return invalid(`hard link (link count ${opened.nlink})`);
+    if (opened.kind !== 'file' || opened.ino !== stat.ino || opened.dev !== stat.dev) return invalid('replaced while being opened', stat);
+    if (opened.nlink > 1) return invalid(`hard link (link count ${opened.nlink})`, stat);
     // One byte over the cap proves a file that grew after the stat is too large, without reading it all.
     const bytes = await handle.read(MAX_JOBSPEC_BYTES + 1);
-    if (bytes.length > MAX_JOBSPEC_BYTES) return invalid('larger than 1 MiB');
-    return { ok: true, bytes };
+    if (bytes.length > MAX_JOBSPEC_BYTES) return invalid('larger than 1 MiB', stat);
+    return { ok: true, bytes, entry: stat };
   } catch (error) {
-    return entryProblem(error);
+    return entryProblem(error, stat);
   } finally {
     await handle.close().catch((error: unknown) => void fsErrorCode(error));
   }

@@ -7,10 +7,19 @@ import { fsErrorCode } from '../ports.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
 import { isJobSpecName } from './filing-names.ts';
 import { byCodeUnits } from './layout.ts';
+import type { Layout } from './layout.ts';
 import { MAX_JOBSPEC_BYTES } from './read-jobspec.ts';
+import { recreateIfMissing } from './state-folders.ts';
 
-export async function listCandidates(deps: Deps, pending: string): Promise<string[]> {
-  const names = await deps.fs.readdir(pending);
+/** The candidates in pending/; none when pending/ was removed (it is created again, for later drops). */
+export async function listCandidates(deps: Deps, layout: Layout): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await deps.fs.readdir(layout.pending);
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT' && (await recreateIfMissing(deps, layout, layout.pending))) return [];
+    throw error;
+  }
   return names.filter(isJobSpecName).sort(byCodeUnits);
 }
 
