@@ -49,7 +49,7 @@ export interface Baseline {
 }
 
 export async function baselineOf(workload: Workload): Promise<Baseline> {
-  const played = await play(workload.tree, [RUN]);
+  const played = await play(workload, [RUN]);
   const tree = played.golden.runs[0]?.tree ?? {};
   const completing = Object.entries(tree)
     .filter(([path, content]) => /^watch\/completed\/[^/]*\.json$/.test(path) && !path.endsWith('.result.json') && typeof content === 'string')
@@ -101,7 +101,7 @@ function isPhantomVanish(baseline: Baseline, c: ErrnoCase, problem: string): boo
 export async function errnoCaseProblems(workload: Workload, baseline: Baseline, c: ErrnoCase): Promise<string[]> {
   let played: Played;
   try {
-    played = await play(workload.tree, [faultedStep(c), RUN], `errno matrix: ${workload.what}`);
+    played = await play(workload, [faultedStep(c), RUN], `errno matrix: ${workload.what}`);
   } catch (error) {
     return [`escaped runApp: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`];
   }

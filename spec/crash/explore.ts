@@ -40,9 +40,19 @@ export interface Played {
   readonly ops: ReadonlyArray<readonly FsOp[]>;
 }
 
-/** Plays `steps` on `tree`; `keyRun` names the run whose state key is wanted (taking one costs a walk). */
-export async function play(tree: Record<string, unknown>, steps: Step[], description = 'crash exploration', keyRun = -1): Promise<Played> {
-  const scenario: Scenario = { description, requirements: ['R4.14', 'R11.9'], tags: ['crash', 'recovery'], tree, steps };
+/** What a workload starts from: its tree, and the folders of it on volumes without hard links. */
+export type Start = Pick<Workload, 'tree' | 'volumes'>;
+
+/** Plays `steps` on `start`; `keyRun` names the run whose state key is wanted (taking one costs a walk). */
+export async function play(start: Start, steps: Step[], description = 'crash exploration', keyRun = -1): Promise<Played> {
+  const scenario: Scenario = {
+    description,
+    requirements: ['R4.14', 'R11.9'],
+    tags: ['crash', 'recovery'],
+    tree: start.tree,
+    steps,
+    ...(start.volumes === undefined ? {} : { volumes: start.volumes }),
+  };
   const reports: RunReport[] = [];
   const stateKeys: string[] = [];
   const ops: Array<readonly FsOp[]> = [];
@@ -105,7 +115,7 @@ function check(workload: Workload, played: Played, extra: readonly string[] = []
  * new. False, and nothing checked, when the last prefix run finished before reaching its crash point.
  */
 async function afterCrash(workload: Workload, prefix: Step[], durable: boolean, out: Exploration, survivors: Map<string, Survivor>): Promise<boolean> {
-  const played = await play(workload.tree, [...prefix, RUN, RUN], undefined, prefix.length - 1);
+  const played = await play(workload, [...prefix, RUN, RUN], undefined, prefix.length - 1);
   if (played.reports[prefix.length - 1]?.faultReached !== true) return false;
   const [restart, again] = played.golden.runs.slice(prefix.length);
   const extra = restart !== undefined && again !== undefined && unstamped(restart.tree) !== unstamped(again.tree)
@@ -131,7 +141,7 @@ async function crashRecovery(workload: Workload, survivor: Survivor, out: Explor
   for (const model of MODELS) {
     const last = model === 'power cut' && !survivor.durable ? survivor.restartOps : survivor.recoveryOps;
     for (let j = 1; j <= last; j += 1) {
-      const played = await play(workload.tree, [...survivor.prefix, crashStep(model, j), RUN]);
+      const played = await play(workload, [...survivor.prefix, crashStep(model, j), RUN]);
       out.recoveryPoints += 1;
       const final = played.golden.runs[played.golden.runs.length - 1];
       // A power cut after a kill may drop what the killed run did without fsyncing, and so lead elsewhere.

@@ -4,7 +4,7 @@
 
 import { baseJobSpec, defaultTree, withFields } from '../generated/base.ts';
 import type { Workload } from '../generated/crash.ts';
-import { WORKLOADS } from '../generated/crash.ts';
+import { threeClips, WORKLOADS } from '../generated/crash.ts';
 
 export type { Workload };
 
@@ -34,6 +34,26 @@ export const RECOVERY_WITH_PENDING: Workload = {
   tags: [],
 };
 
+/**
+ * Outputs on a volume without hard links (exFAT, FAT32): every output is published by an exclusive
+ * placeholder and a rename onto it, after a probe that tried link(2) first (issue 9.1).
+ */
+export const SINGLE_CLIP_NO_LINKS: Workload = {
+  name: 'single-clip-no-links',
+  what: 'a single-clip job whose output directory has no hard links',
+  tree: defaultTree(baseJobSpec()),
+  tags: [],
+  volumes: { out: { hard_links: false } },
+};
+
+export const THREE_CLIPS_NO_LINKS: Workload = {
+  name: 'three-clips-no-links',
+  what: 'a three-clip job whose output directory has no hard links',
+  tree: threeClips(),
+  tags: ['multi-clip'],
+  volumes: { out: { hard_links: false } },
+};
+
 /** The crash exploration's workloads (reliability section 4: single-clip, multi-clip, failing, invalid, recovery). */
 export const EXPLORED: readonly Workload[] = [
   byName('single-clip'),
@@ -43,7 +63,9 @@ export const EXPLORED: readonly Workload[] = [
   byName('destination-collision'),
   byName('recovery'),
   RECOVERY_WITH_PENDING,
+  SINGLE_CLIP_NO_LINKS,
+  THREE_CLIPS_NO_LINKS,
 ];
 
 /** The errno matrix's workloads. */
-export const ERRNO_WORKLOADS: readonly Workload[] = [VALID_AND_INVALID, byName('three-clips'), RECOVERY_WITH_PENDING];
+export const ERRNO_WORKLOADS: readonly Workload[] = [VALID_AND_INVALID, byName('three-clips'), RECOVERY_WITH_PENDING, SINGLE_CLIP_NO_LINKS];

@@ -102,7 +102,7 @@ describe('a broken console', { timeout: 30_000 }, () => {
 
     // Dropped after the console went away: picked up, run and filed by later polls.
     dropJobs(sandbox, ['late']);
-    await waitFor('late.json to be filed', 20_000, () => (existsSync(join(sandbox.watch, 'completed', 'late.result.json')) ? true : null));
+    await waitFor('late.json to be filed', () => (existsSync(join(sandbox.watch, 'completed', 'late.result.json')) ? true : null));
     child.kill('SIGTERM'); // its "Received SIGTERM" line goes to the closed stderr
 
     expect(await exit).toBe(0);

@@ -7,6 +7,7 @@
 // Every crash golden must satisfy the invariants checked by crash-invariants.ts.
 
 import type { LoadedScenario } from '../../src/conformance/fixtures.ts';
+import type { VolumeRules } from '../../src/conformance/scenario.ts';
 import type { FsOp } from '../harness/crash-at-op-fs.ts';
 import { recordFsOps } from '../harness/crash-at-op-fs.ts';
 import { MEMORY_ROOT, runScenarioInMemory } from '../harness/memory-run.ts';
@@ -18,9 +19,11 @@ export interface Workload {
   readonly what: string;
   readonly tree: Record<string, unknown>;
   readonly tags: readonly Tag[];
+  /** Folders of the tree on volumes without hard links (or replacing renames): the scenario's `volumes`. */
+  readonly volumes?: VolumeRules;
 }
 
-function threeClips(): Record<string, unknown> {
+export function threeClips(): Record<string, unknown> {
   const files = ['clip1.mov', 'clip2.mov', 'clip3.mov'];
   const tree = defaultTree(withFields(baseJobSpec(), { sources: files.map((f) => mediaPath(f)), naming_template: '{source_name}_{index}' }));
   delete tree['media/clip.mov'];

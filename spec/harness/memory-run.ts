@@ -32,6 +32,7 @@ import type { DurabilityShadow } from './durability.ts';
 import { createDurabilityShadow, trackDurability } from './durability.ts';
 import { describeVolume } from './state-key.ts';
 import { faultOfStep, injectFsFault } from './fault-fs.ts';
+import { withVolumeRules } from './volume-fs.ts';
 
 export const MEMORY_ROOT = '/scenario';
 export const FAKE_FFMPEG_PATH = '/usr/bin/ffmpeg';
@@ -130,7 +131,7 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
     },
     advanceClock: (seconds) => clock.advance(seconds * 1000),
     async run(step, { folder, args }) {
-      const raw = createMemFs(vol);
+      const raw = withVolumeRules(createMemFs(vol), MEMORY_ROOT, scenario.volumes);
       const mortal = createMortalFs((options.wrapFs ?? ((fs) => fs))(shadow === null ? raw : trackDurability(raw, shadow)));
       // Faults count only the runner's own operations: the fake FFmpeg uses `raw`.
       const injection = injectFsFault(mortal.fs, faultOfStep(step, MEMORY_ROOT), mortal.kill);

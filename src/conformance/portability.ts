@@ -11,6 +11,7 @@ export interface PortabilityInput {
   readonly tags: readonly string[];
   readonly tree: Readonly<Record<string, unknown>>;
   readonly steps: readonly Step[];
+  readonly volumes?: unknown;
 }
 
 /** JobSpec names as the runner sees them (contract section 3): `*.json` but not `*.result.json`. */
@@ -57,6 +58,7 @@ function meanwhileMedia(entries: Readonly<Record<string, unknown>>, where: strin
 export function portabilityProblems(scenario: PortabilityInput): string[] {
   if (!scenario.tags.includes('portable')) return [];
   const problems = [...rootDependentJobIds(scenario.tree, 'tree entry'), ...meanwhileMedia(scenario.tree, 'tree entry')];
+  if (scenario.volumes !== undefined) problems.push('volumes: volumes without hard links are modelled by the in-memory filesystem, so the scenario cannot be portable');
   for (const [i, step] of scenario.steps.entries()) {
     if ('write' in step) problems.push(...rootDependentJobIds(step.write, `step ${i} writes`), ...meanwhileMedia(step.write, `step ${i} writes`));
     for (const reason of memoryOnlyReasons(step)) problems.push(`step ${i}: ${reason}, so the scenario cannot be portable`);

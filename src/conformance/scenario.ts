@@ -26,6 +26,24 @@ export const SpecialEntrySchema = Type.Union([
   Type.Object({ $size: Type.Integer({ minimum: 0 }) }, { additionalProperties: false, description: 'A file of this many zero bytes' }),
 ]);
 
+/**
+ * Folders of the tree (relative paths) on a volume that lacks a feature, keyed by folder: `hard_links:
+ * false` (link(2) fails with EPERM, as on exFAT and FAT32), `replacing_rename: false` (rename(2) onto an
+ * existing name fails with EEXIST). In memory only.
+ */
+export const VolumeRulesSchema = Type.Record(
+  Type.String(),
+  Type.Object(
+    {
+      hard_links: Type.Optional(Type.Boolean({ description: 'false: link(2) fails with EPERM, as on exFAT and FAT32' })),
+      replacing_rename: Type.Optional(Type.Boolean({ description: 'false: rename(2) onto an existing name fails with EEXIST' })),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export type VolumeRules = Type.Static<typeof VolumeRulesSchema>;
+
 export const ScenarioSchema = Type.Object(
   {
     description: Type.String({ minLength: 1, description: 'One line: the behaviour this scenario pins' }),
@@ -39,6 +57,7 @@ export const ScenarioSchema = Type.Object(
     tree: Type.Record(Type.String(), Type.Unknown()),
     steps: Type.Array(StepSchema, { minItems: 1 }),
     ffmpeg_installed: Type.Optional(Type.Boolean({ description: 'false: no ffmpeg on PATH (default true)' })),
+    volumes: Type.Optional(VolumeRulesSchema),
   },
   { additionalProperties: false },
 );

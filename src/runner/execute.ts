@@ -1,6 +1,7 @@
 // Running the clips of a planned job (contract sections 8 and 9): one FFmpeg process at a time, in
-// sources order, fail-fast. FFmpeg writes `<output>.partial`; only a clean exit with a non-empty file is
-// published under the final name, by link (no clobber). A failed clip keeps its `.partial` as evidence.
+// sources order, fail-fast. FFmpeg writes `<output>.partial`; only a clean exit with a non-empty file, from
+// a source that did not change meanwhile, is published under the final name, without clobbering anything
+// (publish.ts). A failed clip keeps its `.partial` as evidence.
 
 import { dirname } from 'node:path';
 import type { Deps, FileStat, TranscodeOutcome } from '../ports.ts';
@@ -10,6 +11,7 @@ import type { ClipResult } from '../result.ts';
 import { durationSeconds, formatTimestamp } from '../result.ts';
 import type { HeldLock } from './lock.ts';
 import type { ClipPlan, JobPlan } from './plan.ts';
+import { publishOutput } from './publish.ts';
 
 export interface ExecutionContext {
   readonly deps: Deps;
@@ -71,30 +73,6 @@ function sourceChange(path: string, before: FileStat, after: FileStat | null): s
   return null;
 }
 
-/** Filesystems that cannot fsync a directory (some FUSE and SMB mounts) say so with these codes. */
-const FSYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP']);
-
-/**
- * Publishes a verified `.partial` under the final name; returns the failure reason or null. The output
- * volume is the operator's (it may lack hard links, like exFAT): its refusals fail the clip, not the runner.
- */
-async function publish(deps: Deps, clip: ClipPlan): Promise<string | null> {
-  try {
-    await deps.fs.fsyncFile(clip.partial);
-    await deps.fs.link(clip.partial, clip.output);
-  } catch (error) {
-    const code = fsErrorCode(error);
-    if (code === 'EEXIST') return `Output already exists: ${clip.output}`;
-    if (DISK_TROUBLE_CODES.has(code)) throw error;
-    return `Cannot publish the output ${clip.output} without risking an overwrite (${code})`;
-  }
-  await deps.fs.unlink(clip.partial);
-  await deps.fs.fsyncDir(dirname(clip.output)).catch((error: unknown) => {
-    if (!FSYNC_UNSUPPORTED.has(fsErrorCode(error))) throw error;
-  });
-  return null;
-}
-
 async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffmpeg: string | null): Promise<ClipResult> {
   const { deps } = ctx;
   const startedMs = deps.clock.now();
@@ -121,7 +99,7 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
   let finalSize: number | null = null;
   if (reason === null) {
     const size = await sizeOfFile(deps, clip.partial);
-    reason = size === null || size === 0 ? NO_OUTPUT : await publish(deps, clip);
+    reason = size === null || size === 0 ? NO_OUTPUT : await publishOutput(deps, clip, plan.publishMethod);
     published = reason === null;
     if (published) finalSize = size;
   }

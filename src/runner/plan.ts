@@ -1,5 +1,6 @@
 // Everything that happens before FFmpeg may start (contract sections 5–8): parse, validate, route,
-// pick the profile, resolve every output name and prove it is safe and free. A failure anywhere here
+// pick the profile, resolve every output name, prove it is safe and free, and find out how the output
+// volume lets outputs be published without clobbering (publish.ts). A failure anywhere here
 // means the job is PARTIAL and no process was started.
 
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { routingFailure } from '../engine/routing.ts';
 import { selectProfile } from '../engine/select-profile.ts';
 import { resolveOutputName, unsafeNameReason } from '../engine/naming.ts';
 import { partialPathOf } from './filing-names.ts';
+import type { PublishMethod } from './publish.ts';
+import { isLeftoverPlaceholder, probePublishing } from './publish.ts';
 
 export interface ClipPlan {
   /** As written in the JobSpec (reported back verbatim). */
@@ -27,6 +30,8 @@ export interface JobPlan {
   readonly fps: number | null;
   readonly outputDirectory: string;
   readonly clips: readonly ClipPlan[];
+  /** How outputs are published in the output directory: found out by a probe before any FFmpeg starts. */
+  readonly publishMethod: PublishMethod;
 }
 
 export interface PlanFailure {
@@ -47,15 +52,20 @@ function fail(reason: string, stage: PlanFailure['stage'], routed: boolean, prof
 }
 
 /** Null when nothing is at `path`; otherwise the reason the output cannot be written there. */
-async function occupiedReason(deps: Deps, path: string): Promise<string | null> {
+async function occupiedReason(deps: Deps, path: string, clip: ClipPlan): Promise<string | null> {
+  let entry;
   try {
-    await deps.fs.lstat(path);
-    return `${NAMING_PREFIX}Output already exists: ${path}`;
+    entry = await deps.fs.lstat(path);
   } catch (error) {
     const code = fsErrorCode(error);
     if (DISK_TROUBLE_CODES.has(code)) throw error; // a failing disk stops the runner; the job is not to blame
     return code === 'ENOENT' ? null : `${NAMING_PREFIX}Cannot check whether ${path} exists (${code})`;
   }
+  // Still not replaced: but the operator is told it is no output, only the trace of an interrupted run.
+  if (path === clip.output && (await isLeftoverPlaceholder(deps, clip, entry))) {
+    return `${NAMING_PREFIX}Output already exists: ${path} (an empty placeholder left by an interrupted run, beside ${clip.partial})`;
+  }
+  return `${NAMING_PREFIX}Output already exists: ${path}`;
 }
 
 export interface PlanInput {
@@ -104,10 +114,14 @@ export async function planJob({ deps, jobId, spec, startedMs }: PlanInput): Prom
     clips.push(clip);
   }
   for (const clip of clips) {
-    const reason = (await occupiedReason(deps, clip.output)) ?? (await occupiedReason(deps, clip.partial));
+    const reason = (await occupiedReason(deps, clip.output, clip)) ?? (await occupiedReason(deps, clip.partial, clip));
     if (reason !== null) return fail(reason, 'validation', true, profile.name);
   }
+  // Every clip writes into the same folder: one probe, with the first clip's names, tells its volume's method.
+  const [first] = clips;
+  const probe = first === undefined ? ({ ok: true, method: 'link' } as const) : await probePublishing(deps, first);
+  if (!probe.ok) return fail(`${NAMING_PREFIX}${probe.reason}`, 'validation', true, profile.name);
   const fps = spec.fps_mode === 'explicit' && typeof spec.fps_explicit === 'number' ? spec.fps_explicit : null;
-  return { ok: true, plan: { spec, profile, fps, outputDirectory: validated.outputDirectory, clips } };
+  return { ok: true, plan: { spec, profile, fps, outputDirectory: validated.outputDirectory, clips, publishMethod: probe.method } };
 }
 

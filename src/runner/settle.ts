@@ -88,7 +88,8 @@ export async function settleJob(
   const folder = result.final_status === 'COMPLETED' ? layout.completed : layout.failed;
   await recreateIfMissing(deps, layout, folder);
   const stem = await freeStem(deps, folder, stemOf(jobSpecName));
-  const names: SettledNames = { folder, jobSpecName: jobSpecNameOf(stem), resultName: resultNameOf(stem) };
+  const filedName = jobSpecNameOf(stem);
+  const names: SettledNames = { folder, jobSpecName: filedName, resultName: resultNameOf(stem) };
   const temp = join(folder, resultTempNameOf(stem));
   const running = join(layout.running, jobSpecName);
 
@@ -97,7 +98,7 @@ export async function settleJob(
   await deps.fs.writeFileExclusive(temp, bytes);
   await deps.fs.fsyncDir(folder);
 
-  const how = await commitJobSpec(deps, running, join(folder, names.jobSpecName));
+  const how = await commitJobSpec(deps, running, join(folder, filedName));
   if (how === 'vanished') return fileWithoutJobSpec(deps, layout, { jobSpecName, entry: options.entry ?? null, temp, bytes, resultName: names.resultName });
   await deps.fs.fsyncDir(folder);
 
