@@ -106,8 +106,8 @@ export async function settleJob(
 
   if (how === 'linked') {
     // Already committed: if someone removed the running/ name meanwhile, there is nothing left to do.
-    await deps.fs.unlink(running).catch((error: unknown) => {
-      if (fsErrorCode(error) !== 'ENOENT') throw error;
+    await deps.fs.unlink(running).catch(async (error: unknown) => {
+      if (fsErrorCode(error) !== 'ENOENT' || (await exists(deps, running))) throw error;
     });
   }
   await fsyncStateFolder(deps, layout, layout.running);
