@@ -6,18 +6,16 @@
 
 import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TestContext } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import type { FatKind, FatVolume } from './fat-volume.ts';
 import { mountFatVolume } from './fat-volume.ts';
 import { checkInvariants, jobSpec, makeRealSandbox, media, namesIn, runOnce, snapshot } from './real-tree.ts';
 
 /** Mounts a volume for this test (unmounted when it ends), or skips it with the reason. */
-function volumeFor(ctx: { skip(condition: boolean, note: string): void; onTestFinished(fn: () => void): void }, kind: FatKind, readOnly = false): FatVolume {
+function volumeFor(ctx: TestContext, kind: FatKind, readOnly = false): FatVolume {
   const volume = mountFatVolume(kind, { readOnly });
-  if (typeof volume === 'string') {
-    ctx.skip(true, volume);
-    throw new Error(volume);
-  }
+  if (typeof volume === 'string') return ctx.skip(volume);
   ctx.onTestFinished(() => volume.unmount());
   return volume;
 }
