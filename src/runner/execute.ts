@@ -5,13 +5,14 @@
 
 import { dirname } from 'node:path';
 import type { Deps, FileStat, TranscodeOutcome } from '../ports.ts';
-import { DISK_TROUBLE_CODES, fsErrorCode } from '../ports.ts';
+import { fsErrorCode } from '../ports.ts';
 import { buildFfmpegArgv } from '../engine/command.ts';
 import type { ClipResult } from '../result.ts';
 import { durationSeconds, formatTimestamp } from '../result.ts';
 import type { HeldLock } from './lock.ts';
 import type { ClipPlan, JobPlan } from './plan.ts';
 import { publishOutput } from './publish.ts';
+import { sourceChange, sourceIdentity } from './source-check.ts';
 
 export interface ExecutionContext {
   readonly deps: Deps;
@@ -50,29 +51,6 @@ async function sizeOfFile(deps: Deps, path: string): Promise<number | null> {
   }
 }
 
-/** What the source is before and after its encode: the same file, unchanged, or the proxy proves nothing. */
-async function sourceState(deps: Deps, path: string): Promise<FileStat | null> {
-  try {
-    return await deps.fs.stat(path);
-  } catch (error) {
-    if (DISK_TROUBLE_CODES.has(fsErrorCode(error))) throw error;
-    return null; // gone (or unreachable): FFmpeg's own failure, or the comparison afterwards, says so
-  }
-}
-
-/**
- * Why the source at `path` is not the file FFmpeg started on, or null when it is unchanged. A copy that is
- * still being written (the usual case) grows; a copy tool that renames its temp file over the name replaces it.
- */
-function sourceChange(path: string, before: FileStat, after: FileStat | null): string | null {
-  const prefix = `Source changed during encode: ${path}`;
-  if (after === null) return `${prefix} (it was removed or renamed)`;
-  if (after.ino !== before.ino || after.dev !== before.dev) return `${prefix} (it was replaced by another file)`;
-  if (after.size !== before.size) return `${prefix} (size ${before.size} → ${after.size} bytes)`;
-  if (after.mtimeMs !== before.mtimeMs) return `${prefix} (modified during the encode, size unchanged)`;
-  return null;
-}
-
 async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffmpeg: string | null): Promise<ClipResult> {
   const { deps } = ctx;
   const startedMs = deps.clock.now();
@@ -80,7 +58,7 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
   let outcome: TranscodeOutcome = { exitCode: null, signal: null, timedOut: false, stderrTail: '' };
   let sourceBefore: FileStat | null = null;
   if (ffmpeg !== null) {
-    sourceBefore = await sourceState(deps, clip.source);
+    sourceBefore = await sourceIdentity(deps, clip.source);
     outcome = await deps.transcoder.run({
       argv,
       timeoutMs: ctx.clipTimeoutMs,
@@ -91,7 +69,7 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
   }
   let reason = processFailure(outcome, ctx.stop.aborted, ctx.clipTimeoutMs);
   // "Size > 0" proves an output, not an output of this source: one that changed meanwhile fails the clip.
-  if (reason === null && sourceBefore !== null) reason = sourceChange(clip.sourcePath, sourceBefore, await sourceState(deps, clip.source));
+  if (reason === null && sourceBefore !== null) reason = sourceChange(clip.sourcePath, sourceBefore, await sourceIdentity(deps, clip.source));
   let published = false;
   // The size verified before publishing is the published file's: the link is the same inode. Asking again
   // afterwards could only contradict it (a transient error, a file removed under us) and turn a verified
