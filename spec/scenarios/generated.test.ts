@@ -18,7 +18,11 @@ import { familyOf, generatedScenarios } from '../generated/index.ts';
 const update = process.env.UPDATE_GOLDEN === '1';
 const GOLDEN_ROOT = 'golden';
 const GENERATED_GOLDENS = join(GOLDEN_ROOT, 'generated');
-const scenarios = await generatedScenarios();
+// `npm run mutate` sets GENERATED_SKIP=crash: enumerating the crash points runs the whole runner while this
+// file loads, and Stryker must then treat every mutant it reaches as static (run against every test after a
+// reload), which makes a mutation run take days. `npm test` does not set it.
+const skipped: ReadonlySet<string> = new Set((process.env.GENERATED_SKIP ?? '').split(',').filter((family) => family !== ''));
+const scenarios = await generatedScenarios(skipped);
 
 function families(): Map<string, LoadedScenario[]> {
   const byFamily = new Map<string, LoadedScenario[]>();
@@ -49,7 +53,7 @@ describe('generated scenarios (memfs)', () => {
 
   it('has no golden under golden/generated without its scenario', () => {
     const known = new Set(scenarios.map((s) => s.id));
-    const orphans = goldenIdsOnDisk().filter((id) => !known.has(id));
+    const orphans = goldenIdsOnDisk().filter((id) => !known.has(id) && !skipped.has(familyOf(id)));
     if (update) {
       for (const id of orphans) rmSync(goldenPathOf(GOLDEN_ROOT, id));
       return;
