@@ -38,6 +38,9 @@ describe('ffmpegRate', () => {
     [50, '50'],
     [60, '60'],
     [120, '120'],
+    // 1000 is exactly 1001000/1001: only non-integers are taken for NTSC rates.
+    [1000, '1000'],
+    [2000, '2000'],
   ])('leaves the integer %s as %s', (fps, rate) => {
     expect(ffmpegRate(fps)).toBe(rate);
   });
@@ -50,6 +53,9 @@ describe('ffmpegRate', () => {
     [23.97, '23.97'],
     [59.9, '59.9'],
     [24.5, '24.5'],
+    // Rounds to N = 0, and 0/1001 is no rate: a tiny positive rate stays the number it is.
+    [0.0001, '0.0001'],
+    [0.0004, '0.0004'],
   ])('leaves %s, which is not NTSC, as the decimal %s', (fps, rate) => {
     expect(ffmpegRate(fps)).toBe(rate);
   });

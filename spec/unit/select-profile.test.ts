@@ -241,6 +241,11 @@ describe('selectProfile', () => {
       expect(profileOf(spec({ ...DNXHR, fps_mode: 'explicit', fps_explicit: fps }))).toBe('proxy_dnxhr_lb');
     });
 
+    it('leaves an explicit fps_mode without a value to validation (section 6), which reports it first', () => {
+      expect(profileOf(spec({ ...DNXHR, fps_mode: 'explicit', fps_explicit: null }))).toBe('proxy_dnxhr_lb');
+      expect(profileOf(spec({ ...DNXHR, fps_mode: 'explicit' }))).toBe('proxy_dnxhr_lb');
+    });
+
     it('ignores fps_explicit unless fps_mode is explicit', () => {
       expect(profileOf(spec({ ...DNXHR, fps_mode: 'same-as-source', fps_explicit: 12 }))).toBe('proxy_dnxhr_lb');
       expect(profileOf(spec({ ...DNXHR, fps_explicit: 12 }))).toBe('proxy_dnxhr_lb');
