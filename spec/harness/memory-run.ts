@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { Volume } from 'memfs';
 import { runApp } from '../../src/app.ts';
-import type { Fs, Log } from '../../src/ports.ts';
+import type { Fs, Host, Log } from '../../src/ports.ts';
 import { RunnerKilled } from '../../src/ports.ts';
 import type { Golden, RunOutcome } from '../../src/conformance/golden.ts';
 import type { MeanwhileAction } from '../../src/conformance/media.ts';
@@ -74,6 +74,8 @@ export interface MemoryRunOptions {
   /** Wraps the runner's filesystem (fault injection); the identity by default. Called once per run step. */
   readonly wrapFs?: (fs: Fs) => Fs;
   readonly log?: Log;
+  /** The host the runner sees, made from the scenario's clock; createFakeHost() by default. */
+  readonly host?: (clock: FakeClock) => Host;
   /** Keep `_<UTC stamp>` suffixes in snapshots, so two stamped copies of one JobSpec stay two paths. */
   readonly exactNames?: boolean;
   /** Show the runner's private lock files in snapshots (goldens leave them out). */
@@ -141,7 +143,7 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
         fs: injection.fs,
         clock,
         transcoder: createFakeTranscoder({ fs: raw, clock, ffmpegPath, killRunner: mortal.kill, act: (action) => actOn(vol, clock, action) }),
-        host: createFakeHost(),
+        host: options.host?.(clock) ?? createFakeHost(),
         log: options.log ?? quietLog,
         cwd: MEMORY_ROOT,
       };

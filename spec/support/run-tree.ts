@@ -1,0 +1,83 @@
+// Runs an input tree through the in-memory scenario harness (runApp on memfs, the fake clock, host and
+// FFmpeg) for the unit tests that need more than a golden shows: the console lines, the disk itself
+// (snapshots leave the lock out) and a hook around the runner's filesystem.
+
+import type { Tree } from '../../src/conformance/normalize.ts';
+import type { RunOutcome } from '../../src/conformance/golden.ts';
+import type { Step } from '../../src/conformance/scenario.ts';
+import type { Fs, Host } from '../../src/ports.ts';
+import type { FakeClock } from '../harness/fake-clock.ts';
+import { MEMORY_ROOT, runScenarioInMemory } from '../harness/memory-run.ts';
+
+export interface TreeRunOptions {
+  /** Default: one `--once` run. */
+  readonly steps?: readonly Step[];
+  readonly host?: (clock: FakeClock) => Host;
+  /** Wraps the runner's filesystem (paths are absolute: see scenarioPath). */
+  readonly wrapFs?: (fs: Fs) => Fs;
+}
+
+export interface TreeRun {
+  /** One entry per run step. */
+  readonly runs: readonly RunOutcome[];
+  /** The exit code and the normalised tree of the last run. */
+  readonly exit: RunOutcome['exit'];
+  readonly tree: Tree;
+  /** Every console line of every run, stdout and stderr interleaved. */
+  readonly lines: readonly string[];
+  /** Whether anything is at `relative` (to the scenario root) now, lock files included. */
+  exists(relative: string): Promise<boolean>;
+}
+
+/** The absolute path of a tree path inside the scenario root. */
+export function scenarioPath(relative: string): string {
+  return `${MEMORY_ROOT}/${relative}`;
+}
+
+export async function runTree(tree: Record<string, unknown>, options: TreeRunOptions = {}): Promise<TreeRun> {
+  const lines: string[] = [];
+  const disk: { fs: Fs | null } = { fs: null };
+  const golden = await runScenarioInMemory(
+    { description: 'unit test run', contract: '1', tags: [], tree, steps: [...(options.steps ?? [{ run: ['--once'] }])] },
+    {
+      ...(options.host === undefined ? {} : { host: options.host }),
+      log: { info: (line) => lines.push(line), error: (line) => lines.push(line) },
+      wrapFs: (fs) => {
+        disk.fs = fs;
+        return options.wrapFs === undefined ? fs : options.wrapFs(fs);
+      },
+    },
+  );
+  const last = golden.runs.at(-1);
+  if (last === undefined) throw new Error('the steps hold no run');
+  return {
+    runs: golden.runs,
+    exit: last.exit,
+    tree: last.tree,
+    lines,
+    exists: async (relative) => {
+      if (disk.fs === null) throw new Error('the runner never touched the disk');
+      return disk.fs.lstat(scenarioPath(relative)).then(
+        () => true,
+        () => false,
+      );
+    },
+  };
+}
+
+/** The fields of a result file the unit tests read. */
+export interface FiledResult {
+  readonly job_id: string;
+  readonly final_status: string;
+  readonly clips: readonly { readonly source_path: string; readonly status: string }[];
+  readonly _metadata: { readonly failure_reason?: string };
+}
+
+/** The result file at `relative` in the last run's tree (as normalised JSON); throws when there is none. */
+export function resultAt(run: Pick<TreeRun, 'tree'>, relative: string): FiledResult {
+  const entry = run.tree[relative];
+  if (entry === undefined || entry === null || typeof entry !== 'object' || !('final_status' in entry)) {
+    throw new Error(`no result file at ${relative}; the tree holds ${Object.keys(run.tree).join(', ')}`);
+  }
+  return entry as unknown as FiledResult;
+}

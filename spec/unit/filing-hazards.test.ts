@@ -1,0 +1,171 @@
+// Filing and recovery where a wrong guess would lose or overwrite a file (SPEC.md R1.1, R1.2, R4.14, R11.8),
+// through runApp on memfs with a fault or a rival injected at one filesystem operation: a destination name
+// that cannot be checked, a JobSpec that cannot be linked, a directory JobSpec whose name is squatted at
+// the last moment, files in completed/ and failed/ that only look like the runner's temp files, and
+// leftovers whose name matches a settled file that is not the same file.
+
+import { describe, expect, it } from 'vitest';
+import type { Fs } from '../../src/ports.ts';
+import { fsError } from '../harness/mem-fs.ts';
+import { baseJobSpec, defaultTree, JOBSPEC_PATH, withFields } from '../generated/base.ts';
+import type { TreeRun } from '../support/run-tree.ts';
+import { resultAt, runTree, scenarioPath } from '../support/run-tree.ts';
+
+const DIRECTORY_JOBSPEC = { 'watch/pending/dir.json': { $dir: true } };
+
+
+function paths(run: TreeRun, prefix: string): string[] {
+  return Object.keys(run.tree).filter((path) => path.startsWith(prefix));
+}
+
+describe('choosing a free name in the destination', () => {
+  for (const name of ['job.json', 'job.result.json', '.job.result.json.tmp']) {
+    it(`stops the runner (exit 70) when completed/${name} cannot be checked, instead of taking the name as free`, async () => {
+      const run = await runTree(defaultTree(baseJobSpec()), {
+        steps: [{ run: ['--once'], fail_fs_op: { op: `lstat watch/completed/${name}`, code: 'EIO' } }],
+      });
+
+      expect(run.exit).toBe(70);
+      expect(paths(run, 'watch/running/')).toEqual(['watch/running/job.json']);
+      expect(paths(run, 'watch/completed/')).toEqual([]);
+    });
+  }
+});
+
+describe('committing a JobSpec into its destination', () => {
+  it('never renames a regular file whose link fails: exit 70, the JobSpec stays in running/ for recovery', async () => {
+    const run = await runTree(defaultTree(baseJobSpec()), {
+      steps: [{ run: ['--once'], fail_fs_op: { op: 'link watch/running/job.json', code: 'EPERM' } }],
+    });
+
+    expect(run.exit).toBe(70);
+    expect(paths(run, 'watch/running/')).toEqual(['watch/running/job.json']);
+    expect(paths(run, 'watch/completed/job.json')).toEqual([]);
+  });
+
+  it('files a directory JobSpec by rename when its filesystem refuses the link with EISDIR instead of EPERM', async () => {
+    const eisdir = (fs: Fs): Fs => ({
+      ...fs,
+      async link(from, to) {
+        if (from === scenarioPath('watch/running/dir.json')) throw fsError('EISDIR', 'link', from, to);
+        return fs.link(from, to);
+      },
+    });
+    const run = await runTree(DIRECTORY_JOBSPEC, { wrapFs: eisdir });
+
+    expect(run.exit).toBe(1);
+    expect(run.tree['watch/failed/dir.json']).toEqual({ $dir: true });
+    expect(resultAt(run, 'watch/failed/dir.result.json')._metadata.failure_reason).toBe('Invalid JobSpec file: directory');
+  });
+
+  it('does not rename a directory JobSpec over a directory that took its name after the check', async () => {
+    // The rival appears after the name was found free and the link was refused: only a second look sees it.
+    const squatting = (fs: Fs): Fs => ({
+      ...fs,
+      async link(from, to) {
+        try {
+          await fs.link(from, to);
+        } finally {
+          if (to === scenarioPath('watch/failed/dir.json')) await fs.mkdir(to);
+        }
+      },
+    });
+    const run = await runTree({ ...DIRECTORY_JOBSPEC, 'watch/pending/dir.json/inside.txt': 'kept' }, { wrapFs: squatting });
+
+    expect(run.exit).toBe(70);
+    expect(run.tree['watch/failed/dir.json']).toEqual({ $dir: true });
+    expect(run.tree['watch/running/dir.json/inside.txt']).toBe('kept');
+  });
+});
+
+describe('temp files at startup', () => {
+  const foreign = {
+    'watch/completed/job.json': withFields(baseJobSpec(), { job_id: 'old00001' }),
+    'watch/completed/job.result.json.bak': 'an operator backup',
+    'watch/completed/.job.result.json.bak': 'an editor backup',
+    'watch/completed/job.result.json.tmp': 'not hidden, so not ours',
+    'watch/completed/.notes.tmp': 'someone else’s temp file',
+    'watch/completed/.job.result.json.tmp.swp': 'an editor swap file',
+    'watch/failed/.other.result.json.tmp/keep.txt': 'a directory named like a temp file',
+  };
+
+  it('leaves every file that is not a hidden `.<name>.result.json.tmp` regular file alone', async () => {
+    const run = await runTree({ ...foreign, 'watch/pending': { $dir: true } });
+
+    expect(run.exit).toBe(0);
+    for (const [path, content] of Object.entries(foreign)) {
+      if (typeof content === 'string') expect(run.tree[path], path).toBe(content);
+    }
+    expect(run.tree['watch/failed/.other.result.json.tmp/keep.txt']).toBe('a directory named like a temp file');
+  });
+
+  it('publishes a temp result beside its committed JobSpec and removes an orphaned one, in both folders', async () => {
+    const run = await runTree({
+      'watch/pending': { $dir: true },
+      'watch/completed/a.json': withFields(baseJobSpec(), { job_id: 'a0000001' }),
+      'watch/completed/.a.result.json.tmp': '{"job_id": "a0000001"}\n',
+      'watch/failed/.b.result.json.tmp': '{"job_id": "b0000001"}\n',
+      'watch/failed/b.result.json': '{"job_id": "kept"}\n',
+      'watch/failed/b.json': withFields(baseJobSpec(), { job_id: 'b0000001' }),
+    });
+
+    expect(run.tree['watch/completed/a.result.json']).toEqual({ job_id: 'a0000001' });
+    // A result already under the final name is never replaced: the temp file is only dropped.
+    expect(run.tree['watch/failed/b.result.json']).toEqual({ job_id: 'kept' });
+    expect(paths(run, 'watch/completed/.')).toEqual([]);
+    expect(paths(run, 'watch/failed/.')).toEqual([]);
+  });
+});
+
+describe('a leftover in running/ that has a second link', () => {
+  // An operator's own hard link (a backup, an archive) is not a commit: only the same file in completed/
+  // or failed/ proves the job was filed.
+  const leftover = (): Record<string, unknown> => {
+    const tree: Record<string, unknown> = {
+      'watch/running/job.json': withFields(baseJobSpec(), { job_id: 'left0001' }),
+      'archive/job.json': { $hardlink: 'watch/running/job.json' },
+      'watch/completed/job.json': withFields(baseJobSpec(), { job_id: 'old00001' }),
+      'watch/completed/job.result.json': '{"job_id": "old00001"}\n',
+      'media/clip.mov': { $media: { exit: 0 } },
+      out: { $dir: true },
+    };
+    return tree;
+  };
+
+  it('is filed as interrupted when the settled file of its name is another file (another inode)', async () => {
+    const run = await runTree({ ...leftover(), 'watch/pending': { $dir: true } });
+
+    expect(paths(run, 'watch/running/')).toEqual([]);
+    const filed = paths(run, 'watch/failed/').filter((path) => path.endsWith('.result.json'));
+    expect(filed).toHaveLength(1);
+    expect(resultAt(run, filed[0] ?? '')._metadata.failure_reason).toBe('runner interrupted');
+    expect(run.tree['watch/completed/job.result.json']).toEqual({ job_id: 'old00001' });
+  });
+
+  it('is filed as interrupted when the settled file has its inode number on another device', async () => {
+    const sameInodeOtherDevice = (fs: Fs): Fs => ({
+      ...fs,
+      async lstat(path) {
+        const stat = await fs.lstat(path);
+        if (path !== scenarioPath('watch/completed/job.json')) return stat;
+        const running = await fs.lstat(scenarioPath('watch/running/job.json')).catch(() => null);
+        return running === null ? stat : { ...stat, ino: running.ino, dev: running.dev + 1 };
+      },
+    });
+    const run = await runTree({ ...leftover(), 'watch/pending': { $dir: true } }, { wrapFs: sameInodeOtherDevice });
+
+    const filed = paths(run, 'watch/failed/').filter((path) => path.endsWith('.result.json'));
+    expect(filed).toHaveLength(1);
+  });
+
+  it('keeps a different file of the same name in pending/ (a resubmission, not a half-durable claim)', async () => {
+    const resubmitted = withFields(baseJobSpec(), { job_id: 'new00001' });
+    const run = await runTree({ ...leftover(), [JOBSPEC_PATH]: resubmitted });
+
+    // The leftover is filed as interrupted (unread: a file with two links has job_id "unknown"), and the
+    // resubmission then runs as a job of its own.
+    const results = paths(run, 'watch/').filter((path) => path.endsWith('.result.json'));
+    const jobIds = results.map((path) => (run.tree[path] as { job_id: string }).job_id).sort();
+    expect(jobIds).toEqual(['new00001', 'old00001', 'unknown']);
+  });
+});
