@@ -5,8 +5,14 @@
 // leftovers whose name matches a settled file that is not the same file.
 
 import { describe, expect, it } from 'vitest';
+import { Volume } from 'memfs';
+import { runApp } from '../../src/app.ts';
 import type { Fs } from '../../src/ports.ts';
-import { fsError } from '../harness/mem-fs.ts';
+import { RunnerKilled } from '../../src/ports.ts';
+import { createFakeClock } from '../harness/fake-clock.ts';
+import { createFakeHost } from '../harness/fake-host.ts';
+import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
+import { createMemFs, fsError } from '../harness/mem-fs.ts';
 import { baseJobSpec, defaultTree, JOBSPEC_PATH, withFields } from '../generated/base.ts';
 import type { TreeRun } from '../support/run-tree.ts';
 import { resultAt, runTree, scenarioPath } from '../support/run-tree.ts';
@@ -30,6 +36,36 @@ describe('choosing a free name in the destination', () => {
       expect(paths(run, 'watch/completed/')).toEqual([]);
     });
   }
+});
+
+describe('the collision suffix', () => {
+  it('goes up to _99999 within one second before giving up', async () => {
+    // Every name up to the last counter is taken (as far as lstat tells): the runner must try that one too.
+    // runApp on a bare memfs, without the harness's fault layers: this is 100,000 lstat calls.
+    const vol = new Volume();
+    vol.mkdirSync('/w/pending', { recursive: true });
+    vol.mkdirSync('/media');
+    vol.mkdirSync('/out');
+    vol.writeFileSync('/w/pending/job.json', JSON.stringify(withFields(baseJobSpec(), { sources: ['/media/clip.mov'], output_directory: '/out' })));
+    vol.writeFileSync('/media/clip.mov', 'FAKEMEDIA {"exit": 0}');
+    const memFs = createMemFs(vol);
+    const taken = /^\/w\/completed\/job(_\d{8}T\d{6}Z(_(\d+))?)?\.json$/;
+    const someFile = await memFs.lstat('/media/clip.mov');
+    const fs: Fs = { ...memFs, lstat: async (path) => (taken.exec(path)?.[3] === '99999' || !taken.test(path) ? memFs.lstat(path) : someFile) };
+    const clock = createFakeClock();
+    const deps = {
+      fs,
+      clock,
+      transcoder: createFakeTranscoder({ fs: memFs, clock, ffmpegPath: '/usr/bin/ffmpeg', killRunner: (why: string): never => { throw new RunnerKilled(why); } }),
+      host: createFakeHost(),
+      log: { info: () => undefined, error: () => undefined },
+      cwd: '/',
+    };
+
+    expect(await runApp(['/w', '--once'], deps, new AbortController().signal)).toBe(0);
+    const names = (vol.readdirSync('/w/completed') as string[]).map((name) => name.replace(/_\d{8}T\d{6}Z_/, '_<stamp>_'));
+    expect(names).toEqual(['job_<stamp>_99999.json', 'job_<stamp>_99999.result.json']);
+  }, 60_000);
 });
 
 describe('committing a JobSpec into its destination', () => {
@@ -56,6 +92,21 @@ describe('committing a JobSpec into its destination', () => {
     expect(run.exit).toBe(1);
     expect(run.tree['watch/failed/dir.json']).toEqual({ $dir: true });
     expect(resultAt(run, 'watch/failed/dir.result.json')._metadata.failure_reason).toBe('Invalid JobSpec file: directory');
+  });
+
+  it('does not rename a directory JobSpec when its link failed for another reason than "directory" (EIO)', async () => {
+    const failing = (fs: Fs): Fs => ({
+      ...fs,
+      async link(from, to) {
+        if (from === scenarioPath('watch/running/dir.json')) throw fsError('EIO', 'link', from, to);
+        return fs.link(from, to);
+      },
+    });
+    const run = await runTree(DIRECTORY_JOBSPEC, { wrapFs: failing });
+
+    expect(run.exit).toBe(70);
+    expect(run.tree['watch/running/dir.json']).toEqual({ $dir: true });
+    expect(paths(run, 'watch/failed/dir')).toEqual([]);
   });
 
   it('does not rename a directory JobSpec over a directory that took its name after the check', async () => {
