@@ -32,5 +32,8 @@ export default defineConfig({
     // The crash family is left out: see spec/scenarios/generated.test.ts (npm run test:crash explores crashes).
     env: { TZ: 'UTC', GENERATED_SKIP: 'crash' },
     sequence: { sequencer: CheapFirstSequencer },
+    // Mutant runs share two loaded cores with everything else; a slow test is not a failing one.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

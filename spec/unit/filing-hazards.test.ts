@@ -209,6 +209,40 @@ describe('a leftover in running/ that has a second link', () => {
     expect(filed).toHaveLength(1);
   });
 
+  it.each(['job_20260304T050607Z.json', 'job_20260304T050607Z_2.json'])(
+    'is only unlinked when it is committed under the suffixed name %s (same inode)',
+    async (settledName) => {
+      const run = await runTree({
+        'watch/pending': { $dir: true },
+        'watch/running/job.json': withFields(baseJobSpec(), { job_id: 'left0001' }),
+        [`watch/failed/${settledName}`]: { $hardlink: 'watch/running/job.json' },
+        [`watch/failed/${settledName.replace(/\.json$/, '.result.json')}`]: '{"job_id": "left0001", "final_status": "FAILED"}\n',
+      });
+
+      expect(paths(run, 'watch/running/')).toEqual([]);
+      expect(paths(run, 'watch/failed/')).toHaveLength(2);
+    },
+  );
+
+  it('keeps a same-inode file of the same name in pending/ when it is on another device', async () => {
+    const sameInodeOtherDevice = (fs: Fs): Fs => ({
+      ...fs,
+      async lstat(path) {
+        const stat = await fs.lstat(path);
+        if (path !== scenarioPath(JOBSPEC_PATH)) return stat;
+        const running = await fs.lstat(scenarioPath('watch/running/job.json')).catch(() => null);
+        return running === null ? stat : { ...stat, ino: running.ino, dev: running.dev + 1 };
+      },
+    });
+    const run = await runTree({ ...leftover(), [JOBSPEC_PATH]: withFields(baseJobSpec(), { job_id: 'new00001' }) }, { wrapFs: sameInodeOtherDevice });
+
+    const jobIds = paths(run, 'watch/')
+      .filter((path) => path.endsWith('.result.json'))
+      .map((path) => (run.tree[path] as { job_id: string }).job_id)
+      .sort();
+    expect(jobIds).toEqual(['new00001', 'old00001', 'unknown']);
+  });
+
   it('keeps a different file of the same name in pending/ (a resubmission, not a half-durable claim)', async () => {
     const resubmitted = withFields(baseJobSpec(), { job_id: 'new00001' });
     const run = await runTree({ ...leftover(), [JOBSPEC_PATH]: resubmitted });
