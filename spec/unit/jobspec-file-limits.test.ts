@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Fs, ReadHandle } from '../../src/ports.ts';
 import { baseJobSpec, defaultTree, JOBSPEC_PATH } from '../generated/base.ts';
+import { fsError } from '../harness/mem-fs.ts';
 import { MEMORY_ROOT } from '../harness/memory-run.ts';
 import type { FiledResult, TreeRun } from '../support/run-tree.ts';
 import { resultAt, runTree, scenarioPath } from '../support/run-tree.ts';
@@ -135,5 +136,79 @@ describe('a JobSpec changed between its lstat and its open', () => {
     const run = await runTree(defaultTree(baseJobSpec()), { wrapFs: linked });
 
     expect(resultIn(run, 'failed')._metadata.failure_reason).toBe('Invalid JobSpec file: hard link (link count 2)');
+  });
+});
+
+describe('what the claimed JobSpec\'s filesystem says about it', () => {
+  /** Makes `op` on running/job.json fail with `code` (once). */
+  function failing(op: 'lstat' | 'openNoFollow' | 'read' | 'close', code: string): (fs: Fs) => Fs {
+    return (fs) => {
+      let failed = false;
+      const fail = (): boolean => !failed && (failed = true);
+      return {
+        ...fs,
+        async lstat(path) {
+          // The first look that finds the claimed file (the claim itself checks that the name is free first).
+          const stat = await fs.lstat(path);
+          if (op === 'lstat' && path === RUNNING && fail()) throw fsError(code, 'lstat', path);
+          return stat;
+        },
+        async openNoFollow(path) {
+          if (path !== RUNNING) return fs.openNoFollow(path);
+          if (op === 'openNoFollow' && fail()) throw fsError(code, 'open', path);
+          const handle = await fs.openNoFollow(path);
+          return {
+            ...handle,
+            read: async (maxBytes) => {
+              if (op === 'read' && fail()) throw fsError(code, 'read', path);
+              return handle.read(maxBytes);
+            },
+            close: async () => {
+              await handle.close();
+              if (op === 'close' && fail()) throw fsError(code, 'close', path);
+            },
+          };
+        },
+      };
+    };
+  }
+
+  it.each([
+    ['openNoFollow', 'ELOOP', 'symbolic link'],
+    ['openNoFollow', 'ENXIO', 'not a regular file (FIFO, socket or device)'],
+    ['openNoFollow', 'EACCES', 'permission denied'],
+    ['openNoFollow', 'EPERM', 'permission denied'],
+    ['read', 'EISDIR', 'directory'],
+    ['read', 'EACCES', 'permission denied'],
+    ['lstat', 'EACCES', 'permission denied'],
+  ] as const)('%s failing with %s files it unread as "%s"', async (op, code, why) => {
+    const run = await runTree(defaultTree(baseJobSpec()), { wrapFs: failing(op, code) });
+
+    expect(run.exit).toBe(1);
+    expect(resultIn(run, 'failed')._metadata.failure_reason).toBe(`Invalid JobSpec file: ${why}`);
+  });
+
+  it.each(['openNoFollow', 'read', 'lstat'] as const)('%s failing with EIO stops the runner and leaves the JobSpec in running/', async (op) => {
+    const run = await runTree(defaultTree(baseJobSpec()), { wrapFs: failing(op, 'EIO') });
+
+    expect(run.exit).toBe(70);
+    expect(Object.keys(run.tree)).toContain('watch/running/job.json');
+  });
+
+  it('does not let a failing close spoil a JobSpec that was read whole', async () => {
+    const run = await runTree(defaultTree(baseJobSpec()), { wrapFs: failing('close', 'EIO') });
+
+    expect(run.exit).toBe(0);
+    expect(resultIn(run, 'completed').final_status).toBe('COMPLETED');
+  });
+
+  it('files an entry that lstat calls neither file, directory nor link (a FIFO, a socket) unread', async () => {
+    const fifo = (fs: Fs): Fs => ({
+      ...fs,
+      lstat: async (path) => ({ ...(await fs.lstat(path)), ...(path === RUNNING ? { kind: 'other' as const } : {}) }),
+    });
+    const run = await runTree(defaultTree(baseJobSpec()), { wrapFs: fifo });
+
+    expect(resultIn(run, 'failed')._metadata.failure_reason).toBe('Invalid JobSpec file: not a regular file (FIFO, socket or device)');
   });
 });
