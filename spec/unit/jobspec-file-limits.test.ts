@@ -18,10 +18,14 @@ function baseJobSpecText(): string {
   return `${JSON.stringify(baseJobSpec(), null, 2).replaceAll('{ROOT}', MEMORY_ROOT)}\n`;
 }
 
-/** The base JobSpec, padded with trailing JSON whitespace to exactly `bytes` bytes. */
+/**
+ * The base JobSpec, padded with JSON whitespace to exactly `bytes` bytes. The padding goes before the
+ * closing brace, which is the last byte: a read that stops one byte short yields no JSON object.
+ */
 function jobSpecOfSize(bytes: number): string {
-  const text = baseJobSpecText();
-  return text + ' '.repeat(bytes - Buffer.byteLength(text));
+  const text = baseJobSpecText().trimEnd();
+  const open = text.slice(0, -1);
+  return open + ' '.repeat(bytes - Buffer.byteLength(text)) + '}';
 }
 
 function treeWith(jobspec: string): Record<string, unknown> {
@@ -193,6 +197,22 @@ describe('what the claimed JobSpec\'s filesystem says about it', () => {
 
     expect(run.exit).toBe(70);
     expect(Object.keys(run.tree)).toContain('watch/running/job.json');
+  });
+
+  it('closes every handle it opened on the JobSpec (readiness and read)', async () => {
+    for (const outcome of [defaultTree(baseJobSpec())]) {
+      let open = 0;
+      const counting = (fs: Fs): Fs => ({
+        ...fs,
+        async openNoFollow(path) {
+          const handle = await fs.openNoFollow(path);
+          open += 1;
+          return { ...handle, close: async () => { open -= 1; await handle.close(); } };
+        },
+      });
+      await runTree(outcome, { wrapFs: counting });
+      expect(open).toBe(0);
+    }
   });
 
   it('does not let a failing close spoil a JobSpec that was read whole', async () => {
