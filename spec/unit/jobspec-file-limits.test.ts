@@ -1,4 +1,4 @@
-// Reading a JobSpec file at its limits (SPEC.md R3.5, R4.2, R4.8), through runApp on memfs: the 1 MiB
+// Reading a JobSpec file at its limits (SPEC.md R3.5, R4.3, R4.8), through runApp on memfs: the 1 MiB
 // boundary to the byte, in the readiness check and in the read, a file that grows while it is read, and a
 // JobSpec that is swapped (another file, another filesystem, a new hard link) between its lstat and its open.
 
