@@ -4,7 +4,7 @@
 
 import type { Tree } from '../../src/conformance/normalize.ts';
 import type { RunOutcome } from '../../src/conformance/golden.ts';
-import type { Step } from '../../src/conformance/scenario.ts';
+import type { Step } from '../../src/conformance/steps.ts';
 import type { Fs, Host } from '../../src/ports.ts';
 import type { FakeClock } from '../harness/fake-clock.ts';
 import { MEMORY_ROOT, runScenarioInMemory } from '../harness/memory-run.ts';
@@ -38,7 +38,7 @@ export async function runTree(tree: Record<string, unknown>, options: TreeRunOpt
   const lines: string[] = [];
   const disk: { fs: Fs | null } = { fs: null };
   const golden = await runScenarioInMemory(
-    { description: 'unit test run', contract: '1', tags: [], tree, steps: [...(options.steps ?? [{ run: ['--once'] }])] },
+    { description: 'unit test run', requirements: ['R1.1'], tags: [], tree, steps: [...(options.steps ?? [{ run: ['--once'] }])] },
     {
       ...(options.host === undefined ? {} : { host: options.host }),
       log: { info: (line) => lines.push(line), error: (line) => lines.push(line) },
