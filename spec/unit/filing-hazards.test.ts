@@ -13,6 +13,7 @@ import { createFakeClock } from '../harness/fake-clock.ts';
 import { createFakeHost } from '../harness/fake-host.ts';
 import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
 import { createMemFs, fsError } from '../harness/mem-fs.ts';
+import { resultTempNameOf } from '../../src/runner/filing-names.ts';
 import { baseJobSpec, defaultTree, JOBSPEC_PATH, withFields } from '../generated/base.ts';
 import type { TreeRun } from '../support/run-tree.ts';
 import { resultAt, runTree, scenarioPath } from '../support/run-tree.ts';
@@ -25,7 +26,7 @@ function paths(run: TreeRun, prefix: string): string[] {
 }
 
 describe('choosing a free name in the destination', () => {
-  for (const name of ['job.json', 'job.result.json', '.job.result.json.tmp']) {
+  for (const name of ['job.json', 'job.result.json', resultTempNameOf('job')]) {
     it(`stops the runner (exit 70) when completed/${name} cannot be checked, instead of taking the name as free`, async () => {
       const run = await runTree(defaultTree(baseJobSpec()), {
         steps: [{ run: ['--once'], fail_fs_op: { op: `lstat watch/completed/${name}`, code: 'EIO' } }],
@@ -134,28 +135,29 @@ describe('temp files at startup', () => {
     'watch/completed/job.json': withFields(baseJobSpec(), { job_id: 'old00001' }),
     'watch/completed/job.result.json.bak': 'an operator backup',
     'watch/completed/.job.result.json.bak': 'an editor backup',
-    'watch/completed/job.result.json.tmp': 'not hidden, so not ours',
+    'watch/completed/job.result.tmp': 'not hidden, so not ours',
+    'watch/completed/.job.result.json.tmp': 'the temp name of spec 1.0, no longer ours',
     'watch/completed/.notes.tmp': 'someone else’s temp file',
-    'watch/completed/.job.result.json.tmp.swp': 'an editor swap file',
-    'watch/failed/.other.result.json.tmp/keep.txt': 'a directory named like a temp file',
+    'watch/completed/.job.result.tmp.swp': 'an editor swap file',
+    'watch/failed/.other.result.tmp/keep.txt': 'a directory named like a temp file',
   };
 
-  it('leaves every file that is not a hidden `.<name>.result.json.tmp` regular file alone', async () => {
+  it('leaves every file that is not a hidden `.<stem>.result.tmp` regular file alone', async () => {
     const run = await runTree({ ...foreign, 'watch/pending': { $dir: true } });
 
     expect(run.exit).toBe(0);
     for (const [path, content] of Object.entries(foreign)) {
       if (typeof content === 'string') expect(run.tree[path], path).toBe(content);
     }
-    expect(run.tree['watch/failed/.other.result.json.tmp/keep.txt']).toBe('a directory named like a temp file');
+    expect(run.tree['watch/failed/.other.result.tmp/keep.txt']).toBe('a directory named like a temp file');
   });
 
   it('publishes a temp result beside its committed JobSpec and removes an orphaned one, in both folders', async () => {
     const run = await runTree({
       'watch/pending': { $dir: true },
       'watch/completed/a.json': withFields(baseJobSpec(), { job_id: 'a0000001' }),
-      'watch/completed/.a.result.json.tmp': '{"job_id": "a0000001"}\n',
-      'watch/failed/.b.result.json.tmp': '{"job_id": "b0000001"}\n',
+      [`watch/completed/${resultTempNameOf('a')}`]: '{"job_id": "a0000001"}\n',
+      [`watch/failed/${resultTempNameOf('b')}`]: '{"job_id": "b0000001"}\n',
       'watch/failed/b.result.json': '{"job_id": "kept"}\n',
       'watch/failed/b.json': withFields(baseJobSpec(), { job_id: 'b0000001' }),
     });
@@ -209,14 +211,17 @@ describe('a leftover in running/ that has a second link', () => {
     expect(filed).toHaveLength(1);
   });
 
-  it.each(['job_20260304T050607Z.json', 'job_20260304T050607Z_2.json'])(
-    'is only unlinked when it is committed under the suffixed name %s (same inode)',
-    async (settledName) => {
+  it.each(['job_20260304T050607Z', 'job_20260304T050607Z_2'])(
+    'is only unlinked when it is committed under the suffixed name %s.json (same inode, its result temp beside it)',
+    async (settledStem) => {
+      const result = '{"job_id": "left0001", "final_status": "FAILED"}\n';
+      // What a crash just before the running/ name's unlink leaves (SPEC R4.14): the temp outlives it.
       const run = await runTree({
         'watch/pending': { $dir: true },
         'watch/running/job.json': withFields(baseJobSpec(), { job_id: 'left0001' }),
-        [`watch/failed/${settledName}`]: { $hardlink: 'watch/running/job.json' },
-        [`watch/failed/${settledName.replace(/\.json$/, '.result.json')}`]: '{"job_id": "left0001", "final_status": "FAILED"}\n',
+        [`watch/failed/${settledStem}.json`]: { $hardlink: 'watch/running/job.json' },
+        [`watch/failed/${settledStem}.result.json`]: result,
+        [`watch/failed/${resultTempNameOf(settledStem)}`]: result,
       });
 
       expect(paths(run, 'watch/running/')).toEqual([]);

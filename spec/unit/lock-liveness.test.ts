@@ -163,7 +163,7 @@ describe("a dead runner's FFmpeg", () => {
     const [term, kill] = host.kills;
     if (term === undefined || kill === undefined) throw new Error('two kills expected');
     expect(kill.atMs - term.atMs).toBe(5000);
-    expect(outcome.lines).toContain(`Terminated orphaned FFmpeg process ${ORPHAN} of a previous runner`);
+    expect(outcome.lines).toContain(`Terminated orphaned FFmpeg process ${ORPHAN} of a previous runner (SIGKILL: it was still running 5 s after SIGTERM)`);
   });
 
   it('gets no SIGKILL when SIGTERM ends it within the grace period, and the wait ends when it exits', async () => {

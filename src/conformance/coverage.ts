@@ -54,13 +54,17 @@ export const PORTABLE_GAPS: ReadonlyMap<string, string> = new Map([
   ['R3.11', 'needs a stop signal to end continuous mode; stop_after_seconds runs only in memory'],
   ['R4.2', 'recovery empties running/ before any scan; only spec/unit/claim.test.ts reaches it'],
   ['R4.6', 'the tree language has no FIFO, socket or device entry; spec/realfs/fifo.test.ts covers FIFOs'],
+  ['R4.18', 'needs another process to move or delete the JobSpec mid-encode (a descriptor\'s meanwhile runs only in memory); spec/realfs/operator-moves.test.ts covers it'],
+  ['R4.19', 'needs another process to remove a state folder mid-encode (meanwhile runs only in memory); spec/realfs/operator-moves.test.ts covers it'],
   ['R8.2', 'the names would hold the real date and time of the run'],
+  ['R9.11', 'needs the source to change during its encode (meanwhile runs only in memory); spec/realfs/source-change.test.ts covers it'],
   ['R11.15', 'needs an orphaned FFmpeg process; spec/realfs and spec/ffmpeg cover it'],
   ['R11.16', 'a lock left behind by a dead runner is stale and replaced anyway, so the tree cannot show it'],
   ['R11.17', 'needs a stop signal; stop_after_seconds runs only in memory'],
   ['R11.18', 'needs a stop signal; stop_after_seconds runs only in memory'],
   ['R11.19', 'needs a stop signal; stop_after_seconds runs only in memory'],
   ['R11.20', 'needs a stop signal and a process table; spec/ffmpeg/processes.test.ts covers it'],
+  ['R12.5', 'needs the console to go away while the runner works; spec/e2e/broken-console.test.ts covers it'],
 ]);
 
 /** Normative requirements without a portable scenario (other than the known gaps): no other implementation is checked against them. */
