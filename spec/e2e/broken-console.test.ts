@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../support/polling.ts';
+import { REAL_PROCESS_TEST_MS, waitFor } from '../support/polling.ts';
 import type { Sandbox } from './stand-in.ts';
 import { jobSpec, makeSandbox, MEDIA } from './stand-in.ts';
 
@@ -54,7 +54,7 @@ const listing = (sandbox: Sandbox, folder: string): string[] => readdirSync(join
 let sandbox: Sandbox;
 afterEach(() => sandbox.cleanup());
 
-describe('a broken console', { timeout: 30_000 }, () => {
+describe('a broken console', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('stdout closed after the first line (as by `| head -1`): the later jobs still run, exit 0, the lock is released', async () => {
     sandbox = makeSandbox();
     // The first job holds its clip until the pipe is closed, so every later line is written into a closed pipe.

@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import { mountFatVolume } from '../realfs/fat-volume.ts';
 import type { Workspace } from './real-ffmpeg.ts';
 import { dropJob, makeSource, makeWorkspace, probe, readResult, runCli, streamOf } from './real-ffmpeg.ts';
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => ws.cleanup());
 
-describe('real FFmpeg onto volumes without hard links', { timeout: 120_000 }, () => {
+describe('real FFmpeg onto volumes without hard links', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it.for(['exfat', 'vfat'] as const)('%s: the ProRes proxy is encoded there, published by placeholder and rename, and probes complete', async (kind, ctx) => {
     const volume = mountFatVolume(kind);
     if (typeof volume === 'string') return ctx.skip(volume);

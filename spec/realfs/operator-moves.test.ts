@@ -6,8 +6,9 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import type { RealSandbox } from './real-tree.ts';
-import { jobSpec, makeRealSandbox, media, MEDIA, namesIn, readResult, startRunner, waitForStandIn } from './real-tree.ts';
+import { jobSpec, makeRealSandbox, media, MEDIA, namesIn, readResult, startRunner, waitForStandIn, waitForWaitingClip } from './real-tree.ts';
 
 /** Two jobs: a.json's clip waits until `meanwhile` has acted; b.json is an ordinary one after it. */
 async function whileFirstJobEncodes(sandbox: RealSandbox, meanwhile: () => void) {
@@ -17,13 +18,14 @@ async function whileFirstJobEncodes(sandbox: RealSandbox, meanwhile: () => void)
   writeFileSync(join(sandbox.pending, 'b.json'), jobSpec(sandbox, ['b.mov']));
   const child = startRunner(sandbox, [sandbox.watch, '--once']);
   await waitForStandIn(sandbox);
+  await waitForWaitingClip(waiting);
   meanwhile();
   writeFileSync(`${waiting}.go`, '');
   const done = await child;
   return { exitCode: done.exitCode, stdout: String(done.stdout), stderr: String(done.stderr) };
 }
 
-describe('an operator moves or deletes files while a job runs (real disk)', { timeout: 60_000 }, () => {
+describe('an operator moves or deletes files while a job runs (real disk)', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it("`mv running/a.json failed/` mid-encode: the COMPLETED result is written beside it in failed/, and b.json still runs", async (ctx) => {
     const sandbox = makeRealSandbox(ctx.onTestFinished);
     const run = await whileFirstJobEncodes(sandbox, () => renameSync(join(sandbox.running, 'a.json'), join(sandbox.failed, 'a.json')));

@@ -327,6 +327,11 @@ export function waitForStandIn(sandbox: Sandbox): Promise<number> {
   return waitFor('an ffmpeg pid in the lock', () => lockRecord(sandbox)?.ffmpegPid ?? null);
 }
 
+/** Waits until the stand-in running on a MEDIA.wait `source` has read it and waits for `<source>.go`. */
+export function waitForWaitingClip(source: string): Promise<true> {
+  return waitFor(`${source}.waiting`, () => (existsSync(`${source}.waiting`) ? true : null));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Reads that leave no trace, and a probe of whether the runner read a file.
 

@@ -6,8 +6,9 @@
 import { appendFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import type { RealSandbox } from './real-tree.ts';
-import { checkInvariants, jobSpec, makeRealSandbox, media, MEDIA, namesIn, snapshot, startRunner, waitForStandIn } from './real-tree.ts';
+import { checkInvariants, jobSpec, makeRealSandbox, media, MEDIA, namesIn, snapshot, startRunner, waitForStandIn, waitForWaitingClip } from './real-tree.ts';
 
 /** Runs one job whose clip waits; `meanwhile` acts on the disk while it encodes. */
 async function encodeWhile(sandbox: RealSandbox, meanwhile: (source: string) => void) {
@@ -16,6 +17,7 @@ async function encodeWhile(sandbox: RealSandbox, meanwhile: (source: string) => 
   const before = snapshot(sandbox.root);
   const child = startRunner(sandbox, [sandbox.watch, '--once']);
   await waitForStandIn(sandbox);
+  await waitForWaitingClip(source);
   meanwhile(source);
   writeFileSync(`${source}.go`, '');
   const run = await child;
@@ -24,7 +26,7 @@ async function encodeWhile(sandbox: RealSandbox, meanwhile: (source: string) => 
   return { run, problems, result: filed.get('job.json')?.result ?? null, filed: filed.get('job.json') };
 }
 
-describe('the source changes during its encode (real disk)', { timeout: 60_000 }, () => {
+describe('the source changes during its encode (real disk)', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('a source that grows: FAILED with both sizes, nothing published, the .partial kept', async (ctx) => {
     const sandbox = makeRealSandbox(ctx.onTestFinished);
     const { run, problems, result, filed } = await encodeWhile(sandbox, (source) => appendFileSync(source, 'more\n'));
@@ -33,7 +35,7 @@ describe('the source changes during its encode (real disk)', { timeout: 60_000 }
     expect(problems).toEqual([]);
     expect(filed?.folder).toBe('failed');
     const [clip] = result?.clips ?? [];
-    expect(clip?.failure_reason).toBe(`Source changed during encode: ${join(sandbox.media, 'clip.mov')} (size 5 → 10 bytes)`);
+    expect(clip?.failure_reason).toBe(`Source changed during encode: ${join(sandbox.media, 'clip.mov')} (size ${Buffer.byteLength(MEDIA.wait)} → ${Buffer.byteLength(MEDIA.wait) + 5} bytes)`);
     expect(clip?.output_exists).toBe(false);
     expect(clip?.partial_output_path).toBe(join(sandbox.out, 'clip_proxy.mov.partial'));
     expect(namesIn(sandbox.out)).toEqual(['clip_proxy.mov.partial']);

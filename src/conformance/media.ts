@@ -47,7 +47,7 @@ export const MediaDescriptorSchema = Type.Object(
     ),
     wait_for_go: Type.Optional(
       Type.Boolean({
-        description: 'Real processes only: before its run, wait (without a time limit, until a stop signal) for a file named <input>.go, so a test acts while the clip is known to be running',
+        description: 'Real processes only: before its run, create <input>.waiting, wait (without a time limit, until a stop signal) for a file named <input>.go, then remove <input>.waiting, so a test acts while the clip is known to be running',
       }),
     ),
     meanwhile: Type.Optional(

@@ -8,7 +8,7 @@
 // capped (portable scenarios must run fast), chunked outputs really grow while it runs, and `kill_runner`
 // really SIGKILLs the parent. spec/stand-ins.md documents it for implementers.
 
-import { lstatSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { behaviourOf, decodeMedia, fakeOutputBytes, fakeStderr, outputFileOf, sourcePathOf } from './media.mjs';
 
 // Look like FFmpeg to whoever reads /proc (a runner recognising its orphaned FFmpeg by name): comm and
@@ -152,8 +152,14 @@ async function main() {
   }
   // Looking unlike FFmpeg on purpose (an FFmpeg whose binary has another name): comm changes, argv[0] stays.
   if (descriptor.comm !== undefined) setComm(descriptor.comm);
-  // A test's handshake: the clip is known to be running until the test creates <input>.go.
-  if (descriptor.wait_for_go === true) await waitForFile(`${sourcePathOf(input)}.go`);
+  // A test's handshake: <input>.waiting says the descriptor has been read (the test may now change the
+  // source), and the clip is known to be running until the test creates <input>.go.
+  if (descriptor.wait_for_go === true) {
+    const source = sourcePathOf(input);
+    writeFileSync(`${source}.waiting`, '');
+    await waitForFile(`${source}.go`);
+    rmSync(`${source}.waiting`, { force: true });
+  }
   const output = outputWriter(path);
   const behaviour = behaviourOf(descriptor);
   if (behaviour.kind === 'kill-runner') {
