@@ -1,5 +1,6 @@
 // A stop that arrives after one clip has finished and before the next starts (SPEC.md R11.18): no further
-// FFmpeg starts, the job is FAILED "runner interrupted", and its result holds only the clips that ran.
+// FFmpeg starts, the job is FAILED "runner interrupted", and its result holds only the clips that ran, the
+// finished one with FFmpeg's own exit code (R9.6: it ended by itself).
 // Scenario stops fire on the fake clock; here the clock is moved to the stop just as the first clip's
 // output is made durable, the last thing that clip does.
 
@@ -51,7 +52,8 @@ describe('a stop between two clips', () => {
     const result = resultAt(run, 'watch/failed/job.result.json');
     expect(result.final_status).toBe('FAILED');
     expect(result._metadata.failure_reason).toBe('runner interrupted');
-    expect(result.clips.map((clip) => [clip.source_path, clip.status])).toEqual([['{ROOT}/media/first.mov', 'COMPLETED']]);
+    // The stop came after FFmpeg had ended by itself: its exit code stands (R9.6), it was not stopped.
+    expect(result.clips.map((clip) => [clip.source_path, clip.status, clip.exit_code])).toEqual([['{ROOT}/media/first.mov', 'COMPLETED', 0]]);
     expect(Object.keys(run.tree).filter((path) => path.startsWith('out/'))).toEqual(['out/first_proxy.mp4']);
   });
 });

@@ -67,7 +67,10 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
     });
     await ctx.lock.recordChild(null);
   }
-  let reason = processFailure(outcome, ctx.stop.aborted, ctx.clipTimeoutMs);
+  // Whether the stop came while FFmpeg ran: one that arrives later (while the output is published) stops
+  // the next clip, but this FFmpeg still ended by itself and its exit code stands (SPEC.md R9.6).
+  const stoppedDuringRun = ctx.stop.aborted;
+  let reason = processFailure(outcome, stoppedDuringRun, ctx.clipTimeoutMs);
   // "Size > 0" proves an output, not an output of this source: one that changed meanwhile fails the clip.
   if (reason === null && sourceBefore !== null) reason = sourceChange(clip.sourcePath, sourceBefore, await sourceIdentity(deps, clip.source));
   let published = false;
@@ -88,7 +91,7 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
     ffmpeg_command: argv,
     // −1 whenever the process did not end by itself: FFmpeg that was stopped or timed out exits 255 on
     // its own SIGTERM handler, which would otherwise read like an ordinary failure.
-    exit_code: outcome.timedOut || ctx.stop.aborted || outcome.signal !== null || outcome.exitCode === null ? -1 : outcome.exitCode,
+    exit_code: outcome.timedOut || stoppedDuringRun || outcome.signal !== null || outcome.exitCode === null ? -1 : outcome.exitCode,
     output_exists: finalSize !== null && finalSize > 0,
     output_size_bytes: finalSize,
     status: reason === null ? 'COMPLETED' : 'FAILED',
