@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The only module that touches `process`: wires the real adapters into the runner, turns SIGINT and
-// SIGTERM into a graceful stop, and sets the exit code. Run it as `npx tsx src/cli.ts <folder> --once`.
+// The runner's only module that touches `process` beyond the Host adapter's pid and kill (node-host.ts):
+// wires the real adapters into the runner, turns SIGINT and SIGTERM into a graceful stop, and sets the
+// exit code. Run it as `npx tsx src/cli.ts <folder> --once`.
 
 import { createConsoleLog } from './adapters/console-log.ts';
 import { createFfmpegTranscoder } from './adapters/ffmpeg.ts';

@@ -1,6 +1,7 @@
-// The capabilities the runner core is given. Nothing under src/ except src/cli.ts and the adapters it
-// wires may touch process, the real clock, node:fs or child processes: everything goes through these
-// ports, so the same core runs on the real disk, on memfs, and under fault injection.
+// The capabilities the runner core is given. Nothing of the runner (src/ apart from src/conformance, the
+// separate conformance tool) except src/cli.ts and the adapters it wires may touch process, the real
+// clock, node:fs or child processes: everything goes through these ports, so the same core runs on the
+// real disk, on memfs, and under fault injection.
 
 /** What kind of directory entry a path names. `other` covers FIFOs, sockets and devices. */
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';

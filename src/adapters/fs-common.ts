@@ -1,5 +1,5 @@
-// Helpers shared by the two Fs adapters (node-fs, mem-fs), so that both report stats and cap reads in
-// exactly the same way: the contract suite runs against both and they must agree.
+// Helpers shared by the two Fs adapters (node-fs here, and the test harness's spec/harness/mem-fs.ts), so
+// that both report stats and cap reads in exactly the same way: the suites run against both, and they must agree.
 import type { EntryKind, FileStat } from '../ports.ts';
 
 /** The part of node's and memfs's Stats we convert (memfs types its numbers as number | bigint). */

@@ -1,4 +1,4 @@
-// Bytes → JobSpec or the reason it is not one: contract section 5, checks 0–11, first failure wins.
+// Bytes → JobSpec or the reason it is not one: SPEC.md section 5, in the order it gives, first failure wins.
 // Pure and total: any input yields a result, never an exception, so a bad file can never stop the runner.
 import { createHash } from 'node:crypto';
 import { parseStrictJson, type JsonObject, type JsonValue } from './json.ts';

@@ -1,7 +1,8 @@
-// Execution-time validation of a parsed JobSpec (contract section 6): first the sources must exist, then
-// checks 1–7 in order, first failure wins. The filesystem is reached only through the Fs port, and only
-// fs errors (those with a `code`) are handled: anything else, RunnerKilled included, propagates, and so do
-// the codes of a failing disk (DISK_TROUBLE_CODES), which say nothing about the JobSpec.
+// Execution-time validation of a parsed JobSpec (SPEC.md section 6): first the sources must exist, then
+// the checks in the order section 6 gives, first failure wins. The filesystem is reached only through
+// the Fs port, and only fs errors (those with a `code`) are handled: anything else, RunnerKilled
+// included, propagates, and so do the codes of a failing disk (DISK_TROUBLE_CODES), which say nothing
+// about the JobSpec.
 import { resolve } from 'node:path';
 import { DISK_TROUBLE_CODES, fsErrorCode, type Fs } from '../ports.ts';
 import { normalizedCodec, normalizedContainer } from './parse.ts';
