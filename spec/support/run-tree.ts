@@ -69,7 +69,7 @@ export async function runTree(tree: Record<string, unknown>, options: TreeRunOpt
 export interface FiledResult {
   readonly job_id: string;
   readonly final_status: string;
-  readonly clips: readonly { readonly source_path: string; readonly status: string }[];
+  readonly clips: readonly { readonly source_path: string; readonly status: string; readonly exit_code: number | null }[];
   readonly _metadata: { readonly failure_reason?: string };
 }
 

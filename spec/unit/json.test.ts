@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { parseStrictJson, type JsonParse } from '../../src/jobspec/json.ts';
+import { parseJsonObject, parseStrictJson, type JsonParse } from '../../src/jobspec/json.ts';
+import { compareCodeUnits } from '../../src/jobspec/schema.ts';
 
 function message(text: string): string {
   const result: JsonParse = parseStrictJson(text);
@@ -127,5 +128,77 @@ describe('parseStrictJson: prototype safety', () => {
     expect(Object.getOwnPropertyDescriptor(result, '__proto__')?.value).toEqual({ polluted: true });
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});
+
+// Plain it() blocks, one behaviour each: a mutation tester maps covering tests by name, and these must be
+// found for the code they pin (positions in messages, exponents, the byte-level helper).
+describe('parseStrictJson: positions count UTF-16 units, a surrogate pair as one column', () => {
+  it('counts every character before the error on its line', () => {
+    expect(message('{"a":1 x')).toBe("Unexpected character 'x' at line 1 column 8");
+    expect(message('[1,\n  x]')).toBe("Unexpected character 'x' at line 2 column 3");
+  });
+
+  it('counts the pairs at both ends of the supplementary range as one column each', () => {
+    expect(message('["\u{10000}", x]')).toBe("Unexpected character 'x' at line 1 column 7");
+    expect(message('["\u{10FFFF}", x]')).toBe("Unexpected character 'x' at line 1 column 7");
+  });
+
+  it('counts a lone high surrogate and the character after it as two columns', () => {
+    expect(message('["\ud800", x]')).toBe("Unexpected character 'x' at line 1 column 7");
+    expect(message('["\ud800a", x]')).toBe("Unexpected character 'x' at line 1 column 8");
+    expect(message('["\ud800\ue000", x]')).toBe("Unexpected character 'x' at line 1 column 8");
+  });
+
+  it('counts a lone low surrogate after a character that is no high surrogate as its own column', () => {
+    expect(message('["a\udc00", x]')).toBe("Unexpected character 'x' at line 1 column 8");
+    expect(message('["\ud7ff\udc00", x]')).toBe("Unexpected character 'x' at line 1 column 8");
+    expect(message('["\ue000\udc00", x]')).toBe("Unexpected character 'x' at line 1 column 8");
+  });
+});
+
+describe('parseStrictJson: details a message or a value depends on', () => {
+  it('quotes the printable ASCII characters at both ends of the range', () => {
+    expect(message('!')).toBe("Unexpected character '!' at line 1 column 1");
+    expect(message('~')).toBe("Unexpected character '~' at line 1 column 1");
+    expect(message(' ')).toBe('Unexpected end of input at line 1 column 2');
+  });
+
+  it('reads exponents with and without a sign', () => {
+    expect(value('1e5')).toBe(100_000);
+    expect(value('2E+2')).toBe(200);
+    expect(value('5e-1')).toBe(0.5);
+  });
+
+  it('stops at the end of input inside a \\u escape', () => {
+    expect(message('"\\u12')).toBe('Unexpected end of input at line 1 column 6');
+  });
+});
+
+describe('parseJsonObject: the yes/no question "is this a JSON object?"', () => {
+  const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+  it('answers with the object for a JSON object', () => {
+    expect(parseJsonObject(bytes('{"a": 1}'))).toEqual({ a: 1 });
+  });
+
+  it('answers null for any other JSON value', () => {
+    for (const text of ['"x"', '5', 'true', 'null', '[]', '[{}]']) expect(parseJsonObject(bytes(text)), text).toBeNull();
+  });
+
+  it('answers null for bytes that are not UTF-8, and for a byte order mark before the object', () => {
+    expect(parseJsonObject(new Uint8Array([0x7b, 0xff, 0x7d]))).toBeNull();
+    expect(parseJsonObject(new Uint8Array([0x7b, 0x22, 0xc3, 0x22, 0x3a, 0x31, 0x7d]))).toBeNull();
+    expect(parseJsonObject(new Uint8Array([0xef, 0xbb, 0xbf, ...bytes('{}')]))).toBeNull();
+  });
+});
+
+describe('compareCodeUnits', () => {
+  it('orders by UTF-16 code units and calls equal strings equal', () => {
+    expect(compareCodeUnits('a', 'b')).toBe(-1);
+    expect(compareCodeUnits('b', 'a')).toBe(1);
+    expect(compareCodeUnits('a', 'a')).toBe(0);
+    expect(compareCodeUnits('B', 'a')).toBe(-1);
+    expect(compareCodeUnits('\uffff', '\u{10000}')).toBe(1);
   });
 });

@@ -40,6 +40,11 @@ function reasonFor(input: unknown): string {
   return result.reason;
 }
 
+function reasonOfBytes(bytes: Uint8Array): string {
+  const result = parseJobSpec(bytes);
+  return result.ok ? '' : result.reason;
+}
+
 const withFields = (fields: Record<string, unknown>): Record<string, unknown> => ({ ...BASE, ...fields });
 
 describe('parseJobSpec: check 0, bytes and JSON', () => {
@@ -50,6 +55,12 @@ describe('parseJobSpec: check 0, bytes and JSON', () => {
       reason: 'Invalid JSON: file starts with a UTF-8 byte order mark',
       jobId: hashId(bytes),
     });
+  });
+
+  it('calls only the whole three-byte mark a byte order mark: a file that merely starts with 0xEF is invalid UTF-8', () => {
+    for (const raw of [[0xef, 0x7b, 0x7d], [0x7b, 0xbb, 0x7d], [0x7b, 0x7d, 0xbf], [0xef, 0xbb, 0x7d]]) {
+      expect(reasonOfBytes(new Uint8Array(raw)), raw.join(' ')).toBe('Invalid JSON: file is not valid UTF-8');
+    }
   });
 
   it.each([
