@@ -1,0 +1,80 @@
+// The console lines of a scan (SPEC.md R12.2, R12.3, R12.4), which goldens do not hold: one line per
+// candidate with its status, where it was filed and why, the waiting ones, the summary, control
+// characters escaped, and continuous mode quiet while pending/ is empty. Through runApp on memfs.
+
+import { describe, expect, it } from 'vitest';
+import { baseJobSpec, withFields } from '../generated/base.ts';
+import { runTree } from '../support/run-tree.ts';
+
+const job = (id: string, clip: string): Record<string, unknown> => withFields(baseJobSpec(), { job_id: id, sources: [`{ROOT}/media/${clip}`] });
+
+describe('the console of a scan', () => {
+  it('says per candidate what became of it, and sums the scan up', async () => {
+    const run = await runTree({
+      'watch/pending/a.json': job('job0000a', 'a.mov'),
+      'watch/pending/b.json': job('job0000b', 'b.mov'),
+      'watch/pending/c.json': '{"jobspec_version": "2.1", ',
+      'watch/pending/d.json': withFields(baseJobSpec(), { codec: 'nope' }),
+      'watch/completed/a.json': 'an older a.json',
+      'media/a.mov': { $media: {} },
+      'media/b.mov': { $media: { exit: 1 } },
+      out: { $dir: true },
+    });
+
+    const scan = run.lines.slice(1);
+    expect(scan[0]).toMatch(/^COMPLETED: a\.json -> completed\/a_\d{8}T\d{6}Z\.json$/);
+    expect(scan.slice(1)).toEqual([
+      'FAILED: b.json -> failed/b.json (FFmpeg exited with code 1)',
+      'Waiting: c.json is not complete yet (not a JSON object, modified within the settle window)',
+      expect.stringMatching(/^PARTIAL: d\.json -> failed\/d\.json \(JobSpec contract violation: Invalid codec 'nope'/),
+      'Scan complete: 1 completed, 1 failed, 1 partial, 1 waiting',
+    ]);
+  });
+
+  it('escapes control characters of names in its lines', async () => {
+    const run = await runTree({ 'watch/pending/e\u0007.json': job('job0000e', 'e.mov'), 'media/e.mov': { $media: {} }, out: { $dir: true } });
+
+    expect(run.lines).toContain('COMPLETED: e\\u0007.json -> completed/e\\u0007.json');
+  });
+
+  it('says where the result went when the JobSpec left running/ during the job', async () => {
+    const run = await runTree({
+      'watch/pending/f.json': job('job0000f', 'f.mov'),
+      'media/f.mov': { $media: { meanwhile: [{ remove: 'watch/running/f.json' }] } },
+      out: { $dir: true },
+    });
+
+    expect(run.lines).toContain('COMPLETED: f.json -> completed/f.result.json (the JobSpec left running/ during the job)');
+  });
+
+  it('stays quiet in continuous mode while pending/ is empty, and sums up a scan that found something', async () => {
+    const run = await runTree(
+      { 'watch/pending': { $dir: true } },
+      { steps: [{ run: ['--poll-seconds', '1'], stop_after_seconds: 3 }] },
+    );
+    expect(run.lines.filter((line) => line.startsWith('Scan complete'))).toEqual([]);
+
+    const busy = await runTree(
+      { 'watch/pending/g.json': job('job0000g', 'g.mov'), 'media/g.mov': { $media: {} }, out: { $dir: true } },
+      { steps: [{ run: ['--poll-seconds', '1'], stop_after_seconds: 3 }] },
+    );
+    expect(busy.lines.filter((line) => line.startsWith('Scan complete'))).toEqual(['Scan complete: 1 completed, 0 failed, 0 partial, 0 waiting']);
+  });
+
+  it('sums up a single scan even when it found nothing', async () => {
+    const run = await runTree({ 'watch/pending': { $dir: true } });
+
+    expect(run.lines.slice(1)).toEqual(['Scan complete: 0 completed, 0 failed, 0 partial, 0 waiting']);
+  });
+
+  it('says on stderr why a candidate whose claim was refused stays in pending/', async () => {
+    const run = await runTree(
+      { 'watch/pending/h.json': job('job0000h', 'h.mov'), 'media/h.mov': { $media: {} }, out: { $dir: true } },
+      { steps: [{ run: ['--once'], fail_fs_op: { op: 'rename watch/pending/h.json', code: 'EACCES' } }] },
+    );
+
+    expect(run.lines.filter((line) => line.startsWith('Skipped: h.json stays in pending/: '))).toHaveLength(1);
+    expect(run.lines).toContain('Scan complete: 0 completed, 0 failed, 0 partial, 0 waiting');
+  });
+});
+
