@@ -156,3 +156,18 @@ export function fsErrorCode(error: unknown): string {
   if (isFsError(error)) return error.code;
   throw error;
 }
+
+/** What is at `path` (not following a link), or null when nothing is; any other error propagates. */
+export async function lstatOrNull(fs: Fs, path: string): Promise<FileStat | null> {
+  try {
+    return await fs.lstat(path);
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Whether two stats are of one file: the same inode on the same device (an inode number alone is not). */
+export function sameFile(a: Pick<FileStat, 'ino' | 'dev'>, b: Pick<FileStat, 'ino' | 'dev'>): boolean {
+  return a.ino === b.ino && a.dev === b.dev;
+}

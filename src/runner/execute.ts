@@ -5,7 +5,7 @@
 
 import { dirname } from 'node:path';
 import type { Deps, FileStat, TranscodeOutcome } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
+import { lstatOrNull } from '../ports.ts';
 import { buildFfmpegArgv } from '../engine/command.ts';
 import type { ClipResult } from '../result.ts';
 import { durationSeconds, formatTimestamp } from '../result.ts';
@@ -42,13 +42,8 @@ function processFailure(outcome: TranscodeOutcome, stopped: boolean, timeoutMs: 
 }
 
 async function sizeOfFile(deps: Deps, path: string): Promise<number | null> {
-  try {
-    const stat = await deps.fs.lstat(path);
-    return stat.kind === 'file' ? stat.size : null;
-  } catch (error) {
-    if (fsErrorCode(error) === 'ENOENT') return null;
-    throw error;
-  }
+  const stat = await lstatOrNull(deps.fs, path);
+  return stat?.kind === 'file' ? stat.size : null;
 }
 
 async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffmpeg: string | null): Promise<ClipResult> {

@@ -9,7 +9,7 @@
 
 import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
+import { fsErrorCode, lstatOrNull } from '../ports.ts';
 import type { Layout } from './layout.ts';
 import { lockAsideNameOf, lockTempNameOf, pidOfLockScratch } from './filing-names.ts';
 import type { OrphanEnd } from './lock-liveness.ts';
@@ -123,15 +123,6 @@ async function removeStaleLock(deps: Deps, layout: Layout, staleIno: number): Pr
   return true;
 }
 
-async function lstatOrNull(deps: Deps, path: string): Promise<{ ino: number } | null> {
-  try {
-    return await deps.fs.lstat(path);
-  } catch (error) {
-    if (fsErrorCode(error) === 'ENOENT') return null;
-    throw error;
-  }
-}
-
 /** Stops the FFmpeg children a dead holder recorded, in its lock or in the update it was writing. */
 async function stopOrphans(deps: Deps, records: ReadonlyArray<LockRecord | null>): Promise<StoppedOrphan[]> {
   const orphans: StoppedOrphan[] = [];
@@ -166,11 +157,11 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
     };
   }
 
-  let lockStat = await lstatOrNull(deps, layout.lock);
+  let lockStat = await lstatOrNull(deps.fs, layout.lock);
   // Released between our attempt and this look (its holder just stopped): one more attempt decides.
   if (lockStat === null) {
     if (await createLock(deps, layout, record)) return await held(deps, layout, record, []);
-    lockStat = await lstatOrNull(deps, layout.lock);
+    lockStat = await lstatOrNull(deps.fs, layout.lock);
     if (lockStat === null) return busy('Watch folder is in use by another runner (pid unknown)');
   }
   const holder = await readLockRecord(deps.fs, layout.lock);

@@ -5,7 +5,7 @@
 // fault: they propagate, so a sick runner stops instead of filing good JobSpecs as invalid.
 
 import type { EntryKind, FileStat, Fs } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
+import { fsErrorCode, sameFile } from '../ports.ts';
 
 export const MAX_JOBSPEC_BYTES = 1024 * 1024;
 
@@ -62,7 +62,7 @@ export async function readJobSpecFile(fs: Fs, path: string): Promise<JobSpecRead
   try {
     const opened = await handle.stat();
     // Swapped for something else between lstat and open: judge what was opened, read nothing else.
-    if (opened.kind !== 'file' || opened.ino !== stat.ino || opened.dev !== stat.dev) return invalid('replaced while being opened', stat);
+    if (opened.kind !== 'file' || !sameFile(opened, stat)) return invalid('replaced while being opened', stat);
     if (opened.nlink > 1) return invalid(`hard link (link count ${opened.nlink})`, stat);
     // One byte over the cap proves a file that grew after the stat is too large, without reading it all.
     const bytes = await handle.read(MAX_JOBSPEC_BYTES + 1);

@@ -16,7 +16,7 @@
 
 import { dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
+import { lstatOrNull, sameFile } from '../ports.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
 import { defaultJobId } from '../jobspec/parse.ts';
 import { buildRecoveredResult } from './job-result.ts';
@@ -39,7 +39,7 @@ async function completeOrDropTemps(deps: Deps, folder: string, names: readonly s
     const stem = stemOfResultTemp(name);
     if (stem === null) continue;
     // Only our own temp files are regular files; anything else of that name is not ours to touch.
-    if ((await lstatOrNull(deps, join(folder, name)))?.kind !== 'file') continue;
+    if ((await lstatOrNull(deps.fs, join(folder, name)))?.kind !== 'file') continue;
     const resultName = resultNameOf(stem);
     if (present.has(jobSpecNameOf(stem)) && !present.has(resultName)) {
       await deps.fs.link(join(folder, name), join(folder, resultName));
@@ -50,15 +50,6 @@ async function completeOrDropTemps(deps: Deps, folder: string, names: readonly s
     changed = true;
   }
   if (changed) await deps.fs.fsyncDir(folder);
-}
-
-async function lstatOrNull(deps: Deps, path: string): Promise<FileStat | null> {
-  try {
-    return await deps.fs.lstat(path);
-  } catch (error) {
-    if (fsErrorCode(error) === 'ENOENT') return null;
-    throw error;
-  }
 }
 
 interface SettledFolder {
@@ -73,9 +64,9 @@ async function committedTo(deps: Deps, stat: FileStat, stem: string, settled: re
     // A settled name is one of the stem's filing names with its result temp beside it: only those need a look.
     for (const name of names) {
       if (!isJobSpecName(name) || !isFilingStemOf(stem, stemOf(name)) || !names.has(resultTempNameOf(stemOf(name)))) continue;
-      const other = await lstatOrNull(deps, join(folder, name));
-      if (other === null || other.ino !== stat.ino || other.dev !== stat.dev) continue;
-      if ((await lstatOrNull(deps, join(folder, resultTempNameOf(stemOf(name)))))?.kind === 'file') return folder;
+      const other = await lstatOrNull(deps.fs, join(folder, name));
+      if (other === null || !sameFile(other, stat)) continue;
+      if ((await lstatOrNull(deps.fs, join(folder, resultTempNameOf(stemOf(name)))))?.kind === 'file') return folder;
     }
   }
   return null;
@@ -95,8 +86,8 @@ async function identityOf(deps: Deps, path: string): Promise<{ jobId: string; jo
 
 /** Unlinks `pendingPath` when it names the same file as `stat` (a half-durable claim); true when it did. */
 async function dropHalfClaimedTwin(deps: Deps, pendingPath: string, stat: FileStat): Promise<boolean> {
-  const twin = await lstatOrNull(deps, pendingPath);
-  if (twin === null || twin.ino !== stat.ino || twin.dev !== stat.dev) return false;
+  const twin = await lstatOrNull(deps.fs, pendingPath);
+  if (twin === null || !sameFile(twin, stat)) return false;
   await deps.fs.unlink(pendingPath);
   await deps.fs.fsyncDir(dirname(pendingPath));
   return true;
@@ -114,10 +105,10 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> 
   const leftovers = (await deps.fs.readdir(layout.running)).filter(isJobSpecName).sort(byCodeUnits);
   for (const name of leftovers) {
     const path = join(layout.running, name);
-    let stat = await lstatOrNull(deps, path);
+    let stat = await lstatOrNull(deps.fs, path);
     if (stat === null) continue;
     if (stat.kind !== 'directory' && stat.nlink > 1 && (await dropHalfClaimedTwin(deps, join(layout.pending, name), stat))) {
-      stat = await lstatOrNull(deps, path);
+      stat = await lstatOrNull(deps.fs, path);
       if (stat === null) continue;
     }
     const committed = await committedTo(deps, stat, stemOf(name), settled);

@@ -17,7 +17,7 @@
 
 import { basename, dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
+import { fsErrorCode, lstatOrNull, sameFile } from '../ports.ts';
 import type { JobResult } from '../result.ts';
 import { formatTimestamp, serializeResult } from '../result.ts';
 import type { Layout } from './layout.ts';
@@ -37,13 +37,7 @@ export interface SettleOptions {
 }
 
 async function exists(deps: Deps, path: string): Promise<boolean> {
-  try {
-    await deps.fs.lstat(path);
-    return true;
-  } catch (error) {
-    if (fsErrorCode(error) === 'ENOENT') return false;
-    throw error;
-  }
+  return (await lstatOrNull(deps.fs, path)) !== null;
 }
 
 /** The first filing stem (filing-names.ts) for which neither the JobSpec, the result nor its temp is taken. */
@@ -129,14 +123,8 @@ async function findMovedJobSpec(deps: Deps, layout: Layout, jobSpecName: string,
   if (entry === null) return null;
   for (const folder of [layout.completed, layout.failed]) {
     const path = join(folder, jobSpecName);
-    let stat: FileStat;
-    try {
-      stat = await deps.fs.lstat(path);
-    } catch (error) {
-      if (fsErrorCode(error) === 'ENOENT') continue;
-      throw error;
-    }
-    if (stat.ino === entry.ino && stat.dev === entry.dev) return path;
+    const stat = await lstatOrNull(deps.fs, path);
+    if (stat !== null && sameFile(stat, entry)) return path;
   }
   return null;
 }

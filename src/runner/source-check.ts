@@ -4,7 +4,7 @@
 // file (inode and device), the same size, the same modification time; anything else fails the clip.
 
 import type { Deps, FileStat } from '../ports.ts';
-import { DISK_TROUBLE_CODES, fsErrorCode } from '../ports.ts';
+import { DISK_TROUBLE_CODES, fsErrorCode, sameFile } from '../ports.ts';
 
 /** The source as it is now (following links, as FFmpeg does), or null when it cannot be stat'ed. */
 export async function sourceIdentity(deps: Deps, path: string): Promise<FileStat | null> {
@@ -23,7 +23,7 @@ export async function sourceIdentity(deps: Deps, path: string): Promise<FileStat
 export function sourceChange(path: string, before: FileStat, after: FileStat | null): string | null {
   const prefix = `Source changed during encode: ${path}`;
   if (after === null) return `${prefix} (it was removed or renamed)`;
-  if (after.ino !== before.ino || after.dev !== before.dev) return `${prefix} (it was replaced by another file)`;
+  if (!sameFile(after, before)) return `${prefix} (it was replaced by another file)`;
   if (after.size !== before.size) return `${prefix} (size ${before.size} → ${after.size} bytes)`;
   if (after.mtimeMs !== before.mtimeMs) return `${prefix} (modified during the encode, size unchanged)`;
   return null;

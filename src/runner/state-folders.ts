@@ -5,17 +5,12 @@
 
 import { basename } from 'node:path';
 import type { Deps } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
+import { fsErrorCode, lstatOrNull } from '../ports.ts';
 import type { Layout } from './layout.ts';
 
 /** Creates `folder` (one of the layout's state folders) when nothing is there; true when it did. */
 export async function recreateIfMissing(deps: Deps, layout: Layout, folder: string): Promise<boolean> {
-  try {
-    await deps.fs.lstat(folder);
-    return false;
-  } catch (error) {
-    if (fsErrorCode(error) !== 'ENOENT') throw error;
-  }
+  if ((await lstatOrNull(deps.fs, folder)) !== null) return false;
   try {
     await deps.fs.mkdir(folder);
   } catch (error) {
