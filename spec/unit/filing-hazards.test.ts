@@ -20,6 +20,17 @@ import { resultAt, runTree, scenarioPath } from '../support/run-tree.ts';
 
 const DIRECTORY_JOBSPEC = { 'watch/pending/dir.json': { $dir: true } };
 
+/** The claimed directory JobSpec's commit link fails with `code` (EISDIR is not among the injectable errnos). */
+function linkOfDirectoryFailsWith(code: string): (fs: Fs) => Fs {
+  return (fs) => ({
+    ...fs,
+    async link(from, to) {
+      if (from === scenarioPath('watch/running/dir.json')) throw fsError(code, 'link', from, to);
+      return fs.link(from, to);
+    },
+  });
+}
+
 
 function paths(run: TreeRun, prefix: string): string[] {
   return Object.keys(run.tree).filter((path) => path.startsWith(prefix));
@@ -81,14 +92,7 @@ describe('committing a JobSpec into its destination', () => {
   });
 
   it('files a directory JobSpec by rename when its filesystem refuses the link with EISDIR instead of EPERM', async () => {
-    const eisdir = (fs: Fs): Fs => ({
-      ...fs,
-      async link(from, to) {
-        if (from === scenarioPath('watch/running/dir.json')) throw fsError('EISDIR', 'link', from, to);
-        return fs.link(from, to);
-      },
-    });
-    const run = await runTree(DIRECTORY_JOBSPEC, { wrapFs: eisdir });
+    const run = await runTree(DIRECTORY_JOBSPEC, { wrapFs: linkOfDirectoryFailsWith('EISDIR') });
 
     expect(run.exit).toBe(1);
     expect(run.tree['watch/failed/dir.json']).toEqual({ $dir: true });
@@ -96,14 +100,7 @@ describe('committing a JobSpec into its destination', () => {
   });
 
   it('does not rename a directory JobSpec when its link failed for another reason than "directory" (EIO)', async () => {
-    const failing = (fs: Fs): Fs => ({
-      ...fs,
-      async link(from, to) {
-        if (from === scenarioPath('watch/running/dir.json')) throw fsError('EIO', 'link', from, to);
-        return fs.link(from, to);
-      },
-    });
-    const run = await runTree(DIRECTORY_JOBSPEC, { wrapFs: failing });
+    const run = await runTree(DIRECTORY_JOBSPEC, { wrapFs: linkOfDirectoryFailsWith('EIO') });
 
     expect(run.exit).toBe(70);
     expect(run.tree['watch/running/dir.json']).toEqual({ $dir: true });

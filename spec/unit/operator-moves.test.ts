@@ -92,14 +92,10 @@ describe('a JobSpec moved or removed while its job runs', () => {
   });
 
   it('stops the runner (exit 70) when completed/ or failed/ cannot be searched for the moved JobSpec', async () => {
-    const failing = (fs: Fs): Fs => ({
-      ...fs,
-      async lstat(path) {
-        if (path === scenarioPath('watch/failed/job.json')) throw fsError('EIO', 'lstat', path);
-        return fs.lstat(path);
-      },
+    // A completed job's free name is chosen in completed/: the first look at failed/job.json is the search.
+    const run = await runTree(tree({ remove: 'watch/running/job.json' }, 0), {
+      steps: [{ run: ['--once'], fail_fs_op: { op: 'lstat watch/failed/job.json', code: 'EIO' } }],
     });
-    const run = await runTree(tree({ remove: 'watch/running/job.json' }, 0), { wrapFs: failing });
 
     expect(run.exit).toBe(70);
   });
