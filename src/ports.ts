@@ -167,6 +167,16 @@ export async function lstatOrNull(fs: Fs, path: string): Promise<FileStat | null
   }
 }
 
+/**
+ * The stat of a name that a listing has just returned, or null when a second lstat agrees that it is gone.
+ * One ENOENT that contradicts the listing is asked once more: recovery decides from these stats whether a
+ * JobSpec was already filed, and one wrong answer (a network share's hiccup, an injected fault) must not
+ * make it file the same JobSpec a second time. A name an operator really removed is gone on both looks.
+ */
+export async function lstatOfListed(fs: Fs, path: string): Promise<FileStat | null> {
+  return (await lstatOrNull(fs, path)) ?? (await lstatOrNull(fs, path));
+}
+
 /** Whether two stats are of one file: the same inode on the same device (an inode number alone is not). */
 export function sameFile(a: Pick<FileStat, 'ino' | 'dev'>, b: Pick<FileStat, 'ino' | 'dev'>): boolean {
   return a.ino === b.ino && a.dev === b.dev;

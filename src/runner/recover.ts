@@ -16,7 +16,7 @@
 
 import { dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
-import { lstatOrNull, sameFile } from '../ports.ts';
+import { lstatOfListed, lstatOrNull, sameFile } from '../ports.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
 import { defaultJobId } from '../jobspec/parse.ts';
 import { buildRecoveredResult } from './job-result.ts';
@@ -64,9 +64,9 @@ async function committedTo(deps: Deps, stat: FileStat, stem: string, settled: re
     // A settled name is one of the stem's filing names with its result temp beside it: only those need a look.
     for (const name of names) {
       if (!isJobSpecName(name) || !isFilingStemOf(stem, stemOf(name)) || !names.has(resultTempNameOf(stemOf(name)))) continue;
-      const other = await lstatOrNull(deps.fs, join(folder, name));
+      const other = await lstatOfListed(deps.fs, join(folder, name));
       if (other === null || !sameFile(other, stat)) continue;
-      if ((await lstatOrNull(deps.fs, join(folder, resultTempNameOf(stemOf(name)))))?.kind === 'file') return folder;
+      if ((await lstatOfListed(deps.fs, join(folder, resultTempNameOf(stemOf(name)))))?.kind === 'file') return folder;
     }
   }
   return null;
@@ -105,7 +105,7 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> 
   const leftovers = (await deps.fs.readdir(layout.running)).filter(isJobSpecName).sort(byCodeUnits);
   for (const name of leftovers) {
     const path = join(layout.running, name);
-    let stat = await lstatOrNull(deps.fs, path);
+    let stat = await lstatOfListed(deps.fs, path);
     if (stat === null) continue;
     if (stat.kind !== 'directory' && stat.nlink > 1 && (await dropHalfClaimedTwin(deps, join(layout.pending, name), stat))) {
       stat = await lstatOrNull(deps.fs, path);
