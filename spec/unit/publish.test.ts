@@ -4,65 +4,22 @@
 // but never remove what is not theirs. The scenarios see the same behaviour job by job; these tests pin
 // each branch of the module, one volume behaviour at a time.
 
-import { Volume } from 'memfs';
 import { describe, expect, it } from 'vitest';
-import type { Deps, Fs } from '../../src/ports.ts';
 import { isLeftoverPlaceholder, probePublishing, publishOutput } from '../../src/runner/publish.ts';
-import { createFakeClock } from '../harness/fake-clock.ts';
-import { createFakeHost } from '../harness/fake-host.ts';
-import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
-import { createMemFs } from '../harness/mem-fs.ts';
+import type { Faults, MemDeps } from '../support/mem-deps.ts';
+import { memDeps } from '../support/mem-deps.ts';
 
 const OUT = '/out';
 const names = { output: `${OUT}/clip.mov`, partial: `${OUT}/clip.mov.partial` };
-const fsError = (code: string): Error => Object.assign(new Error(`${code}: injected`), { code });
 
-type Method = keyof Fs;
-/** Per method, the errno its calls fail with (in order; undefined: the call works). */
-type Faults = Partial<Record<Method, ReadonlyArray<string | undefined>>>;
-
-interface World {
-  readonly deps: Deps;
-  readonly vol: Volume;
-  readonly calls: string[];
+interface World extends MemDeps {
+  /** The files in OUT. */
   readonly files: () => Record<string, string>;
 }
 
 function world(faults: Faults = {}, files: Record<string, string> = {}): World {
-  const vol = new Volume();
-  vol.mkdirSync(OUT, { recursive: true });
-  for (const [path, text] of Object.entries(files)) vol.writeFileSync(path, text);
-  const base = createMemFs(vol);
-  const calls: string[] = [];
-  const seen = new Map<string, number>();
-  const fs = Object.fromEntries(
-    Object.entries(base).map(([method, fn]) => [
-      method,
-      async (...args: string[]) => {
-        calls.push(`${method} ${args.filter((a) => typeof a === 'string').join(' ')}`);
-        const index = seen.get(method) ?? 0;
-        seen.set(method, index + 1);
-        const code = faults[method as Method]?.[index];
-        if (code !== undefined) throw fsError(code);
-        return (fn as (...a: unknown[]) => unknown)(...args);
-      },
-    ]),
-  ) as unknown as Fs;
-  const clock = createFakeClock();
-  const deps: Deps = {
-    fs,
-    clock,
-    transcoder: createFakeTranscoder({ fs, clock, ffmpegPath: null, killRunner: (why) => { throw new Error(why); } }),
-    host: createFakeHost(),
-    log: { info: () => undefined, error: () => undefined },
-    cwd: '/',
-  };
-  const read = (): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (const name of vol.readdirSync(OUT) as string[]) out[name] = String(vol.readFileSync(`${OUT}/${name}`));
-    return out;
-  };
-  return { deps, vol, calls, files: read };
+  const made = memDeps({ dirs: [OUT], files, faults });
+  return { ...made, files: () => made.files(OUT) };
 }
 
 describe('probePublishing', () => {
