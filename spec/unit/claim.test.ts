@@ -1,5 +1,6 @@
-// The claim step of contract section 4.1 in the one case scenarios cannot reach (startup recovery empties
-// running/ first): a name already present in running/ is never replaced, and the pending file stays.
+// The claim step of contract section 4.1 through processJob: a name already present in running/ is never
+// replaced and the pending file stays (scenarios cannot reach it: startup recovery empties running/ first);
+// running/ removed meanwhile is created again; each answer of the rename: vanished, refused, a failing disk.
 
 import { Volume } from 'memfs';
 import { describe, expect, it } from 'vitest';
@@ -9,12 +10,15 @@ import { createFakeHost } from '../harness/fake-host.ts';
 import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
 import { processJob } from '../../src/runner/job.ts';
 import { layoutOf } from '../../src/runner/layout.ts';
+import type { Fs } from '../../src/ports.ts';
 import { RunnerKilled } from '../../src/ports.ts';
 
-function setup() {
+const fsError = (code: string): Error => Object.assign(new Error(`${code}: injected`), { code });
+
+function setup(wrap: (fs: Fs) => Fs = (fs) => fs) {
   const vol = new Volume();
   for (const d of ['pending', 'running', 'completed', 'failed']) vol.mkdirSync(`/w/${d}`, { recursive: true });
-  const fs = createMemFs(vol);
+  const fs = wrap(createMemFs(vol));
   const clock = createFakeClock();
   const deps = {
     fs,
@@ -56,5 +60,52 @@ describe('claiming a JobSpec', () => {
 
     expect(outcome).toMatchObject({ kind: 'not-claimed', why: 'vanished' });
     expect(vol.readdirSync('/w/running')).toEqual([]);
+  });
+
+  it('running/ removed meanwhile: created again, and the JobSpec is claimed and filed', async () => {
+    const { vol, ctx } = setup();
+    vol.writeFileSync('/w/pending/job.json', '{"jobspec_version": "2.1"}');
+    vol.rmdirSync('/w/running');
+
+    const outcome = await processJob(ctx, 'job.json');
+
+    expect(outcome).toMatchObject({ kind: 'settled', status: 'PARTIAL' }); // invalid: stopped before any FFmpeg
+    expect(vol.readdirSync('/w/running')).toEqual([]);
+    expect(vol.readdirSync('/w/failed')).toEqual(['job.json', 'job.result.json']);
+  });
+
+  it('a rename that says ENOENT while running/ is there: vanished, taken by another process', async () => {
+    const { vol, ctx } = setup((fs) => ({ ...fs, rename: async () => { throw fsError('ENOENT'); } }));
+    vol.writeFileSync('/w/pending/job.json', '{}');
+
+    expect(await processJob(ctx, 'job.json')).toEqual({ kind: 'not-claimed', why: 'vanished', detail: 'taken by another process' });
+    expect(vol.readdirSync('/w/pending')).toEqual(['job.json']);
+  });
+
+  it('a rename the volume refuses: not claimed, with the code; the JobSpec stays in pending/', async () => {
+    const { vol, ctx } = setup((fs) => ({ ...fs, rename: async () => { throw fsError('EACCES'); } }));
+    vol.writeFileSync('/w/pending/job.json', '{}');
+
+    expect(await processJob(ctx, 'job.json')).toEqual({ kind: 'not-claimed', why: 'claim-failed', detail: 'cannot move it to running/ (EACCES)' });
+    expect(vol.readdirSync('/w/pending')).toEqual(['job.json']);
+  });
+
+  it('a failing disk in the rename or in the look at running/ stops the runner instead', async () => {
+    const renaming = setup((fs) => ({ ...fs, rename: async () => { throw fsError('EIO'); } }));
+    renaming.vol.writeFileSync('/w/pending/job.json', '{}');
+    await expect(processJob(renaming.ctx, 'job.json')).rejects.toMatchObject({ code: 'EIO' });
+    const looking = setup((fs) => ({ ...fs, lstat: async () => { throw fsError('EIO'); } }));
+    looking.vol.writeFileSync('/w/pending/job.json', '{}');
+    await expect(processJob(looking.ctx, 'job.json')).rejects.toMatchObject({ code: 'EIO' });
+    expect(looking.vol.readdirSync('/w/pending')).toEqual(['job.json']);
+  });
+
+  it('a settled job reports the reason that failed it', async () => {
+    const { vol, ctx } = setup();
+    vol.writeFileSync('/w/pending/job.json', '{"jobspec_version": "9"}');
+
+    const outcome = await processJob(ctx, 'job.json');
+
+    expect(outcome).toMatchObject({ kind: 'settled', status: 'PARTIAL', reason: expect.stringContaining('JobSpec version mismatch') });
   });
 });
