@@ -122,7 +122,8 @@ function toOutcome(result: ExecaEnd, stderrTail: string): TranscodeOutcome {
     const why = result.originalMessage ?? result.shortMessage ?? 'FFmpeg could not be started';
     return notStarted(stderrTail === '' ? why : `${stderrTail}\n${why}`);
   }
-  return { exitCode, signal, timedOut: result.timedOut, stderrTail };
+  // The port promises no exit code for a process a signal ended (execa reports none then either).
+  return { exitCode: signal === null ? exitCode : null, signal, timedOut: result.timedOut, stderrTail };
 }
 
 function notStarted(why: string): TranscodeOutcome {

@@ -85,9 +85,11 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
     resolved_output_path: clip.output,
     ffmpeg_command: argv,
     // −1 whenever the process did not end by itself: FFmpeg that was stopped or timed out exits 255 on
-    // its own SIGTERM handler, which would otherwise read like an ordinary failure.
-    exit_code: outcome.timedOut || stoppedDuringRun || outcome.signal !== null || outcome.exitCode === null ? -1 : outcome.exitCode,
-    output_exists: finalSize !== null && finalSize > 0,
+    // its own SIGTERM handler, which would otherwise read like an ordinary failure. A process killed by a
+    // signal, or never started, has no exit code (the Transcoder port's contract).
+    exit_code: outcome.timedOut || stoppedDuringRun || outcome.exitCode === null ? -1 : outcome.exitCode,
+    // Set only when published, and only a non-empty file is ever published.
+    output_exists: finalSize !== null,
     output_size_bytes: finalSize,
     status: reason === null ? 'COMPLETED' : 'FAILED',
     failure_reason: reason,

@@ -1,0 +1,105 @@
+// Running clips, through processJob with a transcoder that does exactly what each test needs: the argv
+// when no FFmpeg is installed, a killed FFmpeg's exit code, something other than a file under the
+// `.partial` name, and which clip results name a kept `.partial`. The scenarios cover the common cases
+// with the fake FFmpeg; these are the outcomes it cannot produce.
+
+import { describe, expect, it } from 'vitest';
+import type { Fs, TranscodeOutcome, TranscodeRequest } from '../../src/ports.ts';
+import { layoutOf } from '../../src/runner/layout.ts';
+import { processJob } from '../../src/runner/job.ts';
+import { memDeps } from '../support/mem-deps.ts';
+
+const ROOT = '/w';
+const layout = layoutOf(ROOT);
+const SOURCE = '/media/clip.mov';
+const OUTPUT = '/out/clip_proxy.mov';
+const PARTIAL = `${OUTPUT}.partial`;
+const JOB = JSON.stringify({
+  jobspec_version: '2.1',
+  job_id: 'exec0001',
+  sources: [SOURCE],
+  output_directory: '/out',
+  codec: 'prores_proxy',
+  container: 'mov',
+  resolution: 'same',
+  naming_template: '{source_name}_proxy',
+  proxy_profile: 'proxy_prores_proxy',
+});
+
+interface Run {
+  readonly result: Record<string, unknown>;
+  readonly clip: Record<string, unknown>;
+  readonly outFiles: Record<string, string>;
+}
+
+/** One job with one clip, run by `transcoder` (or none installed: `null`). */
+async function runJob(ffmpeg: ((request: TranscodeRequest, fs: Fs) => Promise<TranscodeOutcome>) | null, wrap: (fs: Fs) => Fs = (fs) => fs): Promise<Run> {
+  const w = memDeps({ dirs: [layout.pending, layout.running, layout.completed, layout.failed, '/media', '/out'], files: { [`${layout.pending}/job.json`]: JOB, [SOURCE]: 'source bytes' } });
+  const fs = wrap(w.deps.fs);
+  const deps = {
+    ...w.deps,
+    fs,
+    transcoder: { locate: async () => (ffmpeg === null ? null : '/usr/bin/ffmpeg'), run: (request: TranscodeRequest) => (ffmpeg === null ? Promise.reject(new Error('not installed')) : ffmpeg(request, fs)) },
+  };
+  const ctx = { deps, layout, workerStartedAt: 'now', stop: new AbortController().signal, clipTimeoutMs: 60_000, lock: { recordChild: async () => undefined, release: async () => undefined } };
+  const outcome = await processJob(ctx, 'job.json');
+  if (outcome.kind !== 'settled') throw new Error(`not settled: ${outcome.detail}`);
+  const folder = outcome.status === 'COMPLETED' ? layout.completed : layout.failed;
+  const result = JSON.parse(String(w.vol.readFileSync(`${folder}/job.result.json`))) as Record<string, unknown>;
+  const clips = result['clips'] as Record<string, unknown>[];
+  if (clips.length === 0) throw new Error(`no clip ran: ${JSON.stringify(result['_metadata'])}`);
+  return { result, clip: clips[0] ?? {}, outFiles: w.files('/out') };
+}
+
+const exited = (exitCode: number): TranscodeOutcome => ({ exitCode, signal: null, timedOut: false, stderrTail: '' });
+
+describe('running a clip', () => {
+  it('no FFmpeg installed: the clip fails before any process, and its command names plain "ffmpeg"', async () => {
+    const { clip } = await runJob(null);
+    expect(clip['failure_reason']).toBe('FFmpeg not found. Install FFmpeg to use headless execution.');
+    expect((clip['ffmpeg_command'] as string[])[0]).toBe('ffmpeg');
+    expect(clip['exit_code']).toBe(-1);
+    expect(clip['partial_output_path']).toBeNull();
+  });
+
+  it('the located FFmpeg is the command\'s first word', async () => {
+    const { clip } = await runJob(async (request, fs) => {
+      await fs.writeFileExclusive(PARTIAL, new TextEncoder().encode('proxy'));
+      expect(request.argv[0]).toBe('/usr/bin/ffmpeg');
+      return exited(0);
+    });
+    expect(clip['status']).toBe('COMPLETED');
+    expect((clip['ffmpeg_command'] as string[])[0]).toBe('/usr/bin/ffmpeg');
+    expect(clip['output_exists']).toBe(true);
+    expect(clip['output_size_bytes']).toBe(5);
+  });
+
+  it('killed by a signal: exit_code -1 and the signal in the reason; the .partial it left is named and kept', async () => {
+    const { clip, outFiles } = await runJob(async (_request, fs) => {
+      await fs.writeFileExclusive(PARTIAL, new TextEncoder().encode('half'));
+      return { exitCode: null, signal: 'SIGKILL', timedOut: false, stderrTail: '' };
+    });
+    expect(clip).toMatchObject({ status: 'FAILED', exit_code: -1, failure_reason: 'FFmpeg was killed by signal SIGKILL', output_exists: false, output_size_bytes: null, partial_output_path: PARTIAL });
+    expect(outFiles).toEqual({ 'clip_proxy.mov.partial': 'half' });
+  });
+
+  it('a clean exit that left a directory under the .partial name (size 4096, as on a real disk) is no output', async () => {
+    const dirsHaveSize = (fs: Fs): Fs => ({
+      ...fs,
+      lstat: async (path) => {
+        const stat = await fs.lstat(path);
+        return stat.kind === 'directory' ? { ...stat, size: 4096 } : stat;
+      },
+    });
+    const { clip } = await runJob(async (_request, fs) => {
+      await fs.mkdir(PARTIAL);
+      return exited(0);
+    }, dirsHaveSize);
+    expect(clip).toMatchObject({ status: 'FAILED', exit_code: 0, failure_reason: 'Output file does not exist or has zero size', output_exists: false, partial_output_path: null });
+  });
+
+  it('a failed exit without any .partial: no partial_output_path', async () => {
+    const { clip } = await runJob(async () => exited(1));
+    expect(clip).toMatchObject({ status: 'FAILED', exit_code: 1, failure_reason: 'FFmpeg exited with code 1', partial_output_path: null });
+  });
+});
