@@ -51,7 +51,7 @@ describe('result temp names', () => {
     const temp = resultTempNameOf('job');
     for (const foreign of [
       'job.result.json.bak', `.job.result.json.bak`, temp.slice(1), `${temp}.old`, `${temp}~`, `x${temp}`, '.job.tmp', '.notes.tmp',
-      'job.result.json', 'job.json', '.tmp', '.', '',
+      'job.result.json', 'job.json', '.tmp', '.', '', '.result.tmp', 'result.tmp',
     ]) {
       expect(stemOfResultTemp(foreign), foreign).toBeNull();
     }
@@ -133,8 +133,9 @@ describe('lock and partial names', () => {
     expect(pidOfLockScratch(lockAsideNameOf(17))).toBe(17);
     expect(isLockName('.runner.lock')).toBe(true);
     expect(isLockName(lockTempNameOf(1))).toBe(true);
-    for (const other of ['.runner.lock.tmp', '.runner.lock.x.tmp', '.runner.lock.1.tmp.bak', 'runner.lock', '.runner.lock.stale.', '.runner.lock.stale.1.old']) {
+    for (const other of ['.runner.lock.tmp', '.runner.lock.x.tmp', '.runner.lock.1.tmp.bak', 'runner.lock', '.runner.lock.stale.', '.runner.lock.stale.1.old', 'x.runner.lock.5.tmp', 'old.runner.lock.stale.5']) {
       expect(isLockName(other), other).toBe(false);
+      expect(pidOfLockScratch(other), other).toBeNull();
     }
   });
 
