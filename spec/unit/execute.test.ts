@@ -1,7 +1,8 @@
-// Running clips, through processJob with a transcoder that does exactly what each test needs: the argv
-// when no FFmpeg is installed, a killed FFmpeg's exit code, something other than a file under the
-// `.partial` name, and which clip results name a kept `.partial`. The scenarios cover the common cases
-// with the fake FFmpeg; these are the outcomes it cannot produce.
+// Planning and running clips, through processJob with a transcoder that does exactly what each test
+// needs: the argv when no FFmpeg is installed, a killed FFmpeg's exit code, something other than a file
+// under the `.partial` name, which clip results name a kept `.partial`; and the preflight's answers for
+// what is already at an output's names. The scenarios cover the common cases with the fake FFmpeg; these
+// are the outcomes it cannot produce.
 
 import { describe, expect, it } from 'vitest';
 import type { Fs, TranscodeOutcome, TranscodeRequest } from '../../src/ports.ts';
@@ -14,7 +15,7 @@ const layout = layoutOf(ROOT);
 const SOURCE = '/media/clip.mov';
 const OUTPUT = '/out/clip_proxy.mov';
 const PARTIAL = `${OUTPUT}.partial`;
-const JOB = JSON.stringify({
+const JOB_FIELDS = {
   jobspec_version: '2.1',
   job_id: 'exec0001',
   sources: [SOURCE],
@@ -24,7 +25,7 @@ const JOB = JSON.stringify({
   resolution: 'same',
   naming_template: '{source_name}_proxy',
   proxy_profile: 'proxy_prores_proxy',
-});
+};
 
 interface Run {
   readonly result: Record<string, unknown>;
@@ -32,9 +33,23 @@ interface Run {
   readonly outFiles: Record<string, string>;
 }
 
-/** One job with one clip, run by `transcoder` (or none installed: `null`). */
-async function runJob(ffmpeg: ((request: TranscodeRequest, fs: Fs) => Promise<TranscodeOutcome>) | null, wrap: (fs: Fs) => Fs = (fs) => fs): Promise<Run> {
-  const w = memDeps({ dirs: [layout.pending, layout.running, layout.completed, layout.failed, '/media', '/out'], files: { [`${layout.pending}/job.json`]: JOB, [SOURCE]: 'source bytes' } });
+interface JobSetup {
+  /** Fields that replace or add to the JobSpec's. */
+  readonly job?: Record<string, unknown>;
+  /** Files there before the job (path → text). */
+  readonly files?: Record<string, string>;
+  readonly wrap?: (fs: Fs) => Fs;
+}
+
+type Ffmpeg = ((request: TranscodeRequest, fs: Fs) => Promise<TranscodeOutcome>) | null;
+
+/** One job with one clip, run by `ffmpeg` (or none installed: `null`); the result and its one clip. */
+async function settle(ffmpeg: Ffmpeg, setup: JobSetup = {}): Promise<Run> {
+  const w = memDeps({
+    dirs: [layout.pending, layout.running, layout.completed, layout.failed, '/media', '/out'],
+    files: { [`${layout.pending}/job.json`]: JSON.stringify({ ...JOB_FIELDS, ...setup.job }), [SOURCE]: 'source bytes', ...setup.files },
+  });
+  const wrap = setup.wrap ?? ((fs: Fs) => fs);
   const fs = wrap(w.deps.fs);
   const deps = {
     ...w.deps,
@@ -47,8 +62,14 @@ async function runJob(ffmpeg: ((request: TranscodeRequest, fs: Fs) => Promise<Tr
   const folder = outcome.status === 'COMPLETED' ? layout.completed : layout.failed;
   const result = JSON.parse(String(w.vol.readFileSync(`${folder}/job.result.json`))) as Record<string, unknown>;
   const clips = result['clips'] as Record<string, unknown>[];
-  if (clips.length === 0) throw new Error(`no clip ran: ${JSON.stringify(result['_metadata'])}`);
   return { result, clip: clips[0] ?? {}, outFiles: w.files('/out') };
+}
+
+/** As settle, for a job whose clip must have run. */
+async function runJob(ffmpeg: Ffmpeg, wrap?: (fs: Fs) => Fs): Promise<Run> {
+  const run = await settle(ffmpeg, wrap === undefined ? {} : { wrap });
+  if (Object.keys(run.clip).length === 0) throw new Error(`no clip ran: ${JSON.stringify(run.result['_metadata'])}`);
+  return run;
 }
 
 const exited = (exitCode: number): TranscodeOutcome => ({ exitCode, signal: null, timedOut: false, stderrTail: '' });
@@ -101,5 +122,41 @@ describe('running a clip', () => {
   it('a failed exit without any .partial: no partial_output_path', async () => {
     const { clip } = await runJob(async () => exited(1));
     expect(clip).toMatchObject({ status: 'FAILED', exit_code: 1, failure_reason: 'FFmpeg exited with code 1', partial_output_path: null });
+  });
+});
+
+describe('planning a job', () => {
+  const writes = async (_request: TranscodeRequest, fs: Fs) => {
+    await fs.writeFileExclusive(PARTIAL, new TextEncoder().encode('proxy'));
+    return exited(0);
+  };
+  const reasonOf = (run: Run) => (run.result['_metadata'] as Record<string, unknown>)['validation_error'];
+
+  it('fps_explicit without fps_mode "explicit" is checked but not used: no rate in the command', async () => {
+    const { clip } = await settle(writes, { job: { fps_mode: 'same-as-source', fps_explicit: 25 } });
+    expect(clip['status']).toBe('COMPLETED');
+    expect(clip['ffmpeg_command']).not.toContain('-r');
+    const explicit = await settle(writes, { job: { fps_mode: 'explicit', fps_explicit: 25 } });
+    expect(explicit.clip['ffmpeg_command']).toContain('-r');
+  });
+
+  it('an empty .partial left beside a free output name is named as it is, not as a placeholder', async () => {
+    const run = await settle(writes, { files: { [PARTIAL]: '' } });
+    expect(run.result['final_status']).toBe('PARTIAL');
+    expect(reasonOf(run)).toBe(`JobSpec validation failed: Output already exists: ${PARTIAL}`);
+  });
+
+  it('an output name that cannot be checked fails the job with the code; a failing disk stops the runner', async () => {
+    const failingLstat = (code: string) => (fs: Fs): Fs => ({
+      ...fs,
+      lstat: async (path) => {
+        if (path === OUTPUT) throw Object.assign(new Error(code), { code });
+        return fs.lstat(path);
+      },
+    });
+    const refused = await settle(writes, { wrap: failingLstat('EACCES') });
+    expect(reasonOf(refused)).toBe(`JobSpec validation failed: Cannot check whether ${OUTPUT} exists (EACCES)`);
+    expect(refused.outFiles).toEqual({});
+    await expect(settle(writes, { wrap: failingLstat('EIO') })).rejects.toMatchObject({ code: 'EIO' });
   });
 });
