@@ -4,6 +4,7 @@
 // what is already at an output's names. The scenarios cover the common cases with the fake FFmpeg; these
 // are the outcomes it cannot produce.
 
+import type { Volume } from 'memfs';
 import { describe, expect, it } from 'vitest';
 import type { Fs, TranscodeOutcome, TranscodeRequest } from '../../src/ports.ts';
 import { layoutOf } from '../../src/runner/layout.ts';
@@ -41,7 +42,7 @@ interface JobSetup {
   readonly wrap?: (fs: Fs) => Fs;
 }
 
-type Ffmpeg = ((request: TranscodeRequest, fs: Fs) => Promise<TranscodeOutcome>) | null;
+type Ffmpeg = ((request: TranscodeRequest, fs: Fs, vol: Volume) => Promise<TranscodeOutcome>) | null;
 
 /** One job with one clip, run by `ffmpeg` (or none installed: `null`); the result and its one clip. */
 async function settle(ffmpeg: Ffmpeg, setup: JobSetup = {}): Promise<Run> {
@@ -54,7 +55,7 @@ async function settle(ffmpeg: Ffmpeg, setup: JobSetup = {}): Promise<Run> {
   const deps = {
     ...w.deps,
     fs,
-    transcoder: { locate: async () => (ffmpeg === null ? null : '/usr/bin/ffmpeg'), run: (request: TranscodeRequest) => (ffmpeg === null ? Promise.reject(new Error('not installed')) : ffmpeg(request, fs)) },
+    transcoder: { locate: async () => (ffmpeg === null ? null : '/usr/bin/ffmpeg'), run: (request: TranscodeRequest) => (ffmpeg === null ? Promise.reject(new Error('not installed')) : ffmpeg(request, fs, w.vol)) },
   };
   const ctx = { deps, layout, workerStartedAt: 'now', stop: new AbortController().signal, clipTimeoutMs: 60_000, lock: { recordChild: async () => undefined, release: async () => undefined } };
   const outcome = await processJob(ctx, 'job.json');
@@ -158,5 +159,40 @@ describe('planning a job', () => {
     expect(reasonOf(refused)).toBe(`JobSpec validation failed: Cannot check whether ${OUTPUT} exists (EACCES)`);
     expect(refused.outFiles).toEqual({});
     await expect(settle(writes, { wrap: failingLstat('EIO') })).rejects.toMatchObject({ code: 'EIO' });
+  });
+});
+
+describe('the result of a run', () => {
+  const writesPartial = async (request: TranscodeRequest, fs: Fs) => {
+    await fs.writeFileExclusive(request.argv[request.argv.length - 1] ?? '', new TextEncoder().encode('proxy'));
+    return exited(0);
+  };
+
+  it('a source replaced during the encode by another file of the same size and time fails the clip', async () => {
+    const run = await settle(async (request, fs, vol) => {
+      const before = vol.statSync(SOURCE);
+      vol.writeFileSync('/media/copy.tmp', 'source bytes');
+      vol.renameSync('/media/copy.tmp', SOURCE);
+      vol.utimesSync(SOURCE, before.atime, before.mtime);
+      return writesPartial(request, fs);
+    });
+    expect(run.clip).toMatchObject({ status: 'FAILED', failure_reason: `Source changed during encode: ${SOURCE} (it was replaced by another file)` });
+    expect(run.outFiles).toEqual({ 'clip_proxy.mov.partial': 'proxy' });
+  });
+
+  it('a failing disk while checking the source after the encode stops the runner', async () => {
+    let encoded = false;
+    const wrap = (fs: Fs): Fs => ({
+      ...fs,
+      stat: async (path) => {
+        if (encoded && path === SOURCE) throw Object.assign(new Error('EIO'), { code: 'EIO' });
+        return fs.stat(path);
+      },
+    });
+    const failing = settle(async (request, fs) => {
+      encoded = true;
+      return writesPartial(request, fs);
+    }, { wrap });
+    await expect(failing).rejects.toMatchObject({ code: 'EIO' });
   });
 });

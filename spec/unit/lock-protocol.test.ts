@@ -11,6 +11,9 @@ import { lockAsideNameOf, lockTempNameOf } from '../../src/runner/filing-names.t
 import { layoutOf } from '../../src/runner/layout.ts';
 import type { LockAttempt } from '../../src/runner/lock.ts';
 import { acquireLock } from '../../src/runner/lock.ts';
+import { holderState } from '../../src/runner/lock-liveness.ts';
+import type { LockRecord } from '../../src/runner/lock-record.ts';
+import { memDeps } from '../support/mem-deps.ts';
 import { createFakeClock } from '../harness/fake-clock.ts';
 import { createFakeHost, FAKE_HOST } from '../harness/fake-host.ts';
 import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
@@ -353,5 +356,31 @@ describe('the lock we hold', () => {
     });
     held(outcome);
     expect(outcome.names()).toEqual(['.runner.lock', lockAsideNameOf(FAKE_HOST.livePid), lockTempNameOf(FAKE_HOST.livePid), 'unrelated.lock.99.tmp'].sort());
+  });
+});
+
+describe('holderState, the verdict the protocol acts on', () => {
+  const deps = (host: Partial<Host>): Deps => ({ ...memDeps().deps, host: { ...createFakeHost(), ...host } });
+  const holder = (fields: Partial<LockRecord>): LockRecord => ({
+    pid: FAKE_HOST.livePid,
+    host: FAKE_HOST.hostname,
+    boot_id: null,
+    start_time: null,
+    started_at: 'then',
+    ffmpeg_pid: null,
+    ffmpeg_start_time: null,
+    ...fields,
+  });
+
+  it('answers exactly one of alive, dead and foreign', async () => {
+    expect(await holderState(deps({}), holder({}))).toBe('alive');
+    expect(await holderState(deps({}), holder({ pid: DEAD }))).toBe('dead');
+    expect(await holderState(deps({ bootId: 'boot-2' }), holder({ boot_id: 'boot-1' }))).toBe('dead');
+    expect(await holderState(deps({}), holder({ host: 'render-02' }))).toBe('foreign');
+  });
+
+  it('a lock that recorded no start time is judged by liveness alone, even where the host knows one now', async () => {
+    expect(await holderState(deps({ startTimeOf: async () => 'st-now' }), holder({ start_time: null }))).toBe('alive');
+    expect(await holderState(deps({ startTimeOf: async () => 'st-now' }), holder({ start_time: 'st-then' }))).toBe('dead');
   });
 });
