@@ -76,5 +76,25 @@ describe('the console of a scan', () => {
     expect(run.lines.filter((line) => line.startsWith('Skipped: h.json stays in pending/: '))).toHaveLength(1);
     expect(run.lines).toContain('Scan complete: 0 completed, 0 failed, 0 partial, 0 waiting');
   });
-});
 
+  it('says nothing of a candidate that another process took between the look and the claim', async () => {
+    const run = await runTree(
+      { 'watch/pending/i.json': job('job0000i', 'i.mov'), 'media/i.mov': { $media: {} }, out: { $dir: true } },
+      { steps: [{ run: ['--once'], fail_fs_op: { op: 'rename watch/pending/i.json', code: 'ENOENT' } }] },
+    );
+
+    expect(run.lines.slice(1)).toEqual(['Scan complete: 0 completed, 0 failed, 0 partial, 0 waiting']);
+  });
+
+  it('says on stdout, once, that a candidate whose running/ name is taken stays in pending/', async () => {
+    const run = await runTree(
+      { 'watch/pending/k.json': job('job0000k', 'k.mov'), 'media/k.mov': { $media: {} }, out: { $dir: true } },
+      {
+        // running/k.json appears to be there when the claim looks (recovery, which lists running/, saw it empty).
+        wrapFs: (fs) => ({ ...fs, lstat: async (path) => fs.lstat(path.endsWith('/watch/running/k.json') ? path.replace('/running/', '/pending/') : path) }),
+      },
+    );
+
+    expect(run.lines.slice(1)).toEqual(['Skipped: k.json stays in pending/ because running/k.json already exists', 'Scan complete: 0 completed, 0 failed, 0 partial, 0 waiting']);
+  });
+});

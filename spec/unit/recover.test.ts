@@ -150,4 +150,25 @@ describe('recoverInterrupted', () => {
     expect(await recover(w)).toBe(0);
     expect(w.files(layout.failed)).toEqual({});
   });
+
+  it('a leftover an operator removes while recovery files it: the result is still written, beside nothing', async () => {
+    const w = watch({ 'running/a.json': job('a'), 'completed/a.json': job('older') });
+    const link = w.deps.fs.link;
+    w.deps.fs.link = async (from, to) => {
+      if (from === `${layout.running}/a.json`) w.vol.unlinkSync(from);
+      await link(from, to);
+    };
+    expect(await recover(w)).toBe(1);
+    expect(Object.keys(w.files(layout.failed))).toEqual(['a.result.json']);
+    expect(w.files(layout.completed)).toEqual({ 'a.json': job('older') });
+  });
+
+  it('when every filing name is taken (100,000 of them), recovery stops with an error instead of replacing one', async () => {
+    const w = watch({ 'running/a.json': job('a') });
+    const lstat = w.deps.fs.lstat;
+    w.deps.fs.lstat = async (path) => (path.startsWith(`${layout.failed}/`) ? lstat(`${layout.running}/a.json`) : lstat(path));
+    await expect(recover(w)).rejects.toThrow(`no free name for a in ${layout.failed}`);
+    expect(w.files(layout.failed)).toEqual({});
+    expect(Object.keys(w.files(layout.running))).toEqual(['a.json']);
+  });
 });
