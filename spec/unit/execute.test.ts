@@ -195,4 +195,26 @@ describe('the result of a run', () => {
     }, { wrap });
     await expect(failing).rejects.toMatchObject({ code: 'EIO' });
   });
+
+  it('a source that planning found but that is missing when FFmpeg starts fails the clip, even when FFmpeg exits 0', async () => {
+    let missing = false;
+    const wrap = (fs: Fs): Fs => ({
+      ...fs,
+      // The publish probe's cleanup is the last step of planning: from then until FFmpeg runs, the source is away.
+      unlink: async (path) => {
+        await fs.unlink(path);
+        if (path === PARTIAL) missing = true;
+      },
+      stat: async (path) => {
+        if (missing && path === SOURCE) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+        return fs.stat(path);
+      },
+    });
+    const run = await settle(async (request, fs) => {
+      missing = false;
+      return writesPartial(request, fs);
+    }, { wrap });
+    expect(run.clip).toMatchObject({ status: 'FAILED', exit_code: 0, failure_reason: `Source changed during encode: ${SOURCE} (it was missing when the encode started)` });
+    expect(run.outFiles).toEqual({ 'clip_proxy.mov.partial': 'proxy' });
+  });
 });

@@ -67,7 +67,8 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
   const stoppedDuringRun = ctx.stop.aborted;
   let reason = processFailure(outcome, stoppedDuringRun, ctx.clipTimeoutMs);
   // "Size > 0" proves an output, not an output of this source: one that changed meanwhile fails the clip.
-  if (reason === null && sourceBefore !== null) reason = sourceChange(clip.sourcePath, sourceBefore, await sourceIdentity(deps, clip.source));
+  // (No reason yet means FFmpeg ran: without one, the reason is FFMPEG_MISSING.)
+  if (reason === null) reason = sourceChange(clip.sourcePath, sourceBefore, await sourceIdentity(deps, clip.source));
   let published = false;
   // The size verified before publishing is the published file's: the link is the same inode. Asking again
   // afterwards could only contradict it (a transient error, a file removed under us) and turn a verified

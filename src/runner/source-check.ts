@@ -20,8 +20,10 @@ export async function sourceIdentity(deps: Deps, path: string): Promise<FileStat
  * Why the source at `path` is not the file FFmpeg started on, or null when it is unchanged. A copy that is
  * still being written (the usual case) grows; a copy tool that renames its temp file over the name replaces it.
  */
-export function sourceChange(path: string, before: FileStat, after: FileStat | null): string | null {
+export function sourceChange(path: string, before: FileStat | null, after: FileStat | null): string | null {
   const prefix = `Source changed during encode: ${path}`;
+  // Planning found it, so it went missing since: whatever FFmpeg read, nothing proves it was this source.
+  if (before === null) return `${prefix} (it was missing when the encode started)`;
   if (after === null) return `${prefix} (it was removed or renamed)`;
   if (!sameFile(after, before)) return `${prefix} (it was replaced by another file)`;
   if (after.size !== before.size) return `${prefix} (size ${before.size} → ${after.size} bytes)`;
