@@ -323,6 +323,24 @@ describe('a lock released between our attempt and our look', () => {
     expect(outcome.names()).toEqual(['.runner.lock']);
   });
 
+  it('taken by a live rival during our second attempt: busy, naming it', async () => {
+    const rival = record({ pid: FAKE_HOST.livePid });
+    let links = 0;
+    const outcome = await attempt({
+      wrap: (fs, vol) => ({
+        ...fs,
+        link: async (from, to) => {
+          links += 1;
+          if (to === LOCK && links === 1) throw fsError('EEXIST');
+          if (to === LOCK && links === 2) vol.writeFileSync(LOCK, rival);
+          await fs.link(from, to);
+        },
+      }),
+    });
+    expect(refused(outcome)).toEqual({ ok: false, kind: 'busy', message: `Watch folder is in use by another runner (pid ${FAKE_HOST.livePid})` });
+    expect(String(outcome.vol.readFileSync(LOCK))).toBe(rival);
+  });
+
   it('taken and released again by a rival during our second attempt: busy, pid unknown', async () => {
     const outcome = await attempt({ wrap: releasedAfterFirstLink('taken-and-gone') });
     expect(refused(outcome)).toEqual({ ok: false, kind: 'busy', message: 'Watch folder is in use by another runner (pid unknown)' });

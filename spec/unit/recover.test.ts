@@ -60,6 +60,8 @@ describe('recoverInterrupted', () => {
     expect(await recover(w)).toBe(1);
     expect(resultOf(w, 'failed/d.result.json')['job_id']).toBe('unknown');
     expect(w.vol.statSync(`${layout.failed}/d.json`).isDirectory()).toBe(true);
+    // A directory (whose link count is 2 or more) is neither a half-durable claim nor a link of a commit.
+    expect(searched(w)).toEqual([]);
   });
 
   it('a single-link leftover is never looked for in completed/ or failed/ (it cannot be committed)', async () => {
@@ -170,5 +172,23 @@ describe('recoverInterrupted', () => {
     await expect(recover(w)).rejects.toThrow(`no free name for a in ${layout.failed}`);
     expect(w.files(layout.failed)).toEqual({});
     expect(Object.keys(w.files(layout.running))).toEqual(['a.json']);
+  });
+
+  it('a listed filing name or temp that is gone on both looks is no commit: the leftover is filed', async () => {
+    for (const gone of [`${layout.failed}/a.json`, `${layout.failed}/.a.result.tmp`]) {
+      const w = watch({ 'other/a.json': job('a'), 'failed/a.json': job('a'), 'failed/.a.result.tmp': '{}' });
+      w.vol.linkSync(`${ROOT}/other/a.json`, `${layout.running}/a.json`);
+      const lstat = w.deps.fs.lstat;
+      let looks = 0;
+      w.deps.fs.lstat = async (path) => {
+        if (path === gone && looks < 2) {
+          looks += 1;
+          throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+        }
+        return lstat(path);
+      };
+      expect(await recover(w)).toBe(1);
+      expect(w.files(layout.running)).toEqual({});
+    }
   });
 });

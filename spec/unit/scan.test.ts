@@ -84,6 +84,14 @@ describe('readinessOf', () => {
     expect(huge.calls).toEqual([`lstat ${JOB}`]);
   });
 
+  it('a symbolic link is ready at once, never opened or followed', async () => {
+    const w = pending({ 'target.json': '{"trunc' });
+    w.vol.symlinkSync(`${PENDING}/target.json`, JOB);
+    w.calls.length = 0;
+    expect(await readinessOf(w.deps, JOB, SETTLE_MS)).toBe('ready');
+    expect(w.calls).toEqual([`lstat ${JOB}`]);
+  });
+
   it('a file of exactly 1 MiB is read like any other: waiting while incomplete, ready when complete', async () => {
     const body = (n: number) => `{"x": "${'a'.repeat(n)}"}`;
     const exact = body(MAX_JOBSPEC_BYTES - body(0).length);

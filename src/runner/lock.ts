@@ -86,7 +86,8 @@ function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
 async function sweepScratch(deps: Deps, layout: Layout): Promise<void> {
   for (const name of await deps.fs.readdir(layout.root)) {
     const pid = pidOfLockScratch(name);
-    if (pid === null || pid === deps.host.pid || deps.host.isAlive(pid)) continue;
+    // Our own pid is alive too: its temp is createLock's own to remove.
+    if (pid === null || deps.host.isAlive(pid)) continue;
     await ignoreMissing(deps.fs.unlink(join(layout.root, name)));
   }
 }
@@ -164,20 +165,21 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
     lockStat = await lstatOrNull(deps.fs, layout.lock);
     if (lockStat === null) return busy('Watch folder is in use by another runner (pid unknown)');
   }
+  // A lock that holds no record was never a whole lock (see lock-record.ts): its writer died. Otherwise:
   const holder = await readLockRecord(deps.fs, layout.lock);
-  const state = holder === null ? 'dead' : await holderState(deps, holder);
-  if (holder !== null && state === 'foreign') {
-    return busy(`Watch folder is in use by another runner (pid ${holder.pid} on host ${holder.host}); if that host is gone, remove ${layout.lock}`);
+  let orphans: StoppedOrphan[] = [];
+  if (holder !== null) {
+    const state = await holderState(deps, holder);
+    if (state === 'foreign') {
+      return busy(`Watch folder is in use by another runner (pid ${holder.pid} on host ${holder.host}); if that host is gone, remove ${layout.lock}`);
+    }
+    if (state === 'alive') return busy(`Watch folder is in use by another runner (pid ${holder.pid})`);
+    // The holder is dead. Stop its FFmpeg first so no orphan keeps writing; a kill between its spawn being
+    // recorded in the temp file and the rename left the pid only in the temp file, so look there too. That
+    // temp file is a dead runner's scratch: the sweep after taking the lock removes it.
+    orphans = await stopOrphans(deps, [holder, await readLockRecord(deps.fs, tempOf(layout, holder.pid))]);
   }
-  if (holder !== null && state === 'alive') return busy(`Watch folder is in use by another runner (pid ${holder.pid})`);
-
-  // The holder is dead. Stop its FFmpeg first so no orphan keeps writing; a kill between its spawn being
-  // recorded in the temp file and the rename left the pid only in the temp file, so look there too.
-  const holderTemp = holder === null ? null : tempOf(layout, holder.pid);
-  const pendingUpdate = holderTemp === null ? null : await readLockRecord(deps.fs, holderTemp);
-  const orphans = await stopOrphans(deps, [holder, pendingUpdate]);
   if (!(await removeStaleLock(deps, layout, lockStat.ino))) return busy('Watch folder is in use by another runner (pid unknown)');
-  if (holderTemp !== null) await ignoreMissing(deps.fs.unlink(holderTemp));
   if (await createLock(deps, layout, record)) return await held(deps, layout, record, orphans);
   const winner = await readLockRecord(deps.fs, layout.lock);
   return busy(`Watch folder is in use by another runner (pid ${winner === null ? 'unknown' : winner.pid})`);
