@@ -208,6 +208,17 @@ describe('taking over from a dead runner', () => {
     expect(signals).toEqual(['SIGTERM']);
   });
 
+  it('a child recorded in both that outlives even SIGKILL for a moment gets each signal once, not a second round', async () => {
+    const signals: string[] = [];
+    const child = { ffmpeg_pid: ORPHAN, ffmpeg_start_time: 'st-orphan' };
+    const outcome = await attempt({
+      files: { '.runner.lock': record({ pid: DEAD, ...child }), [lockTempNameOf(DEAD)]: record({ pid: DEAD, ...child }) },
+      host: { ...orphanHost(signals), isAlive: (pid) => pid === ORPHAN || pid === FAKE_HOST.pid || pid === FAKE_HOST.livePid, isFfmpeg: async (pid) => pid === ORPHAN, kill: (pid, signal) => void (pid === ORPHAN && signals.push(signal)) },
+    });
+    expect(held(outcome).orphans).toEqual([{ pid: ORPHAN, end: 'killed' }]);
+    expect(signals).toEqual(['SIGTERM', 'SIGKILL']);
+  });
+
   it('a child whose recorded start time is another process\'s is left alone (a reused pid)', async () => {
     const signals: string[] = [];
     const outcome = await attempt({
