@@ -70,6 +70,19 @@ async function attempt(setup: Setup = {}): Promise<Outcome> {
 
 const record = (fields: Record<string, unknown>): string => `${JSON.stringify({ host: FAKE_HOST.hostname, started_at: 'then', ...fields })}\n`;
 
+/** A rival writes `text` under the lock name just before our second link (the create after the stale lock's removal). */
+const rivalLocksOnOurCreate = (text: string) => (fs: Fs, vol: Volume): Fs => {
+  let links = 0;
+  return {
+    ...fs,
+    link: async (from, to) => {
+      links += 1;
+      if (to === LOCK && links === 2) vol.writeFileSync(LOCK, text);
+      await fs.link(from, to);
+    },
+  };
+};
+
 function held(outcome: Outcome) {
   if (!outcome.attempt.ok) throw new Error(`expected the lock, got: ${outcome.attempt.message}`);
   return outcome.attempt;
@@ -279,17 +292,9 @@ describe('taking over from a dead runner', () => {
 
   it('a rival that takes the lock between our removal of the stale one and our create: busy, naming the winner', async () => {
     const rival = record({ pid: FAKE_HOST.livePid });
-    let links = 0;
     const outcome = await attempt({
       files: { '.runner.lock': record({ pid: DEAD }) },
-      wrap: (fs, vol) => ({
-        ...fs,
-        link: async (from, to) => {
-          links += 1;
-          if (to === LOCK && links === 2) vol.writeFileSync(LOCK, rival);
-          await fs.link(from, to);
-        },
-      }),
+      wrap: rivalLocksOnOurCreate(rival),
     });
     expect(refused(outcome)).toEqual({ ok: false, kind: 'busy', message: `Watch folder is in use by another runner (pid ${FAKE_HOST.livePid})` });
     expect(String(outcome.vol.readFileSync(LOCK))).toBe(rival);
@@ -297,17 +302,9 @@ describe('taking over from a dead runner', () => {
   });
 
   it('a winner whose lock is not (yet) a record: busy, pid unknown', async () => {
-    let links = 0;
     const outcome = await attempt({
       files: { '.runner.lock': record({ pid: DEAD }) },
-      wrap: (fs, vol) => ({
-        ...fs,
-        link: async (from, to) => {
-          links += 1;
-          if (to === LOCK && links === 2) vol.writeFileSync(LOCK, '');
-          await fs.link(from, to);
-        },
-      }),
+      wrap: rivalLocksOnOurCreate(''),
     });
     expect(refused(outcome)).toEqual({ ok: false, kind: 'busy', message: 'Watch folder is in use by another runner (pid unknown)' });
   });
