@@ -2,11 +2,14 @@
 // and what the scenario harness runs on memfs. Returns the exit code of contract section 2.
 
 import { resolve } from 'node:path';
-import type { Deps } from './ports.ts';
+import type { Console, Deps } from './ports.ts';
 import { DISK_TROUBLE_CODES, fsErrorCode } from './ports.ts';
 import { parseCommandLine, USAGE } from './options.ts';
 import type { RunnerOptions } from './options.ts';
+import { createLog } from './log.ts';
 import { formatTimestamp } from './result.ts';
+import { runStatus } from './commands/status.ts';
+import { runValidate } from './commands/validate.ts';
 import { VERSION } from './version.ts';
 import type { Layout } from './runner/layout.ts';
 import { layoutOf, STATE_FOLDERS } from './runner/layout.ts';
@@ -82,59 +85,105 @@ async function takeLock(deps: Deps, layout: Layout, workerStartedAt: string): Pr
   }
 }
 
+/** The stop event, said once when the stop arrives: which job it interrupts, if one is running. */
+function sayStop(deps: Deps, stop: AbortSignal, current: { readonly job: string | null }): void {
+  const signal = typeof stop.reason === 'string' ? stop.reason : 'a stop request';
+  const { job } = current;
+  const message =
+    job === null
+      ? `Received ${signal}: stopping; no job is running`
+      : `Received ${signal}: stopping; the running job ${job} is interrupted (its FFmpeg is stopped and it is filed as FAILED "runner interrupted" unless its last clip already ended)`;
+  deps.log.event('stop', message, { signal, job });
+}
+
 async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSignal): Promise<number> {
   const layout = layoutOf(resolve(deps.cwd, options.folder));
   const problem = await prepareFolder(deps, layout);
   if (problem !== null) {
-    deps.log.error(`error: ${problem.message}`);
+    deps.log.event('startup-error', `error: ${problem.message}`);
     return problem.exit;
   }
   const workerStartedAt = formatTimestamp(deps.clock.now());
   const attempt = await takeLock(deps, layout, workerStartedAt);
   if ('exit' in attempt) {
-    deps.log.error(`error: ${attempt.message}`);
+    deps.log.event('startup-error', `error: ${attempt.message}`);
     return attempt.exit;
   }
   if (!attempt.ok) {
-    deps.log.error(`error: ${attempt.message}`);
+    deps.log.event('startup-error', `error: ${attempt.message}`);
     return attempt.kind === 'busy' ? EXIT.busy : EXIT.usage;
   }
   const { lock } = attempt;
+  const current: { job: string | null } = { job: null };
+  const onStop = (): void => sayStop(deps, stop, current);
+  stop.addEventListener('abort', onStop, { once: true });
   try {
     const mode = options.once ? 'single scan (--once)' : `continuous, polling every ${options.pollSeconds} s`;
-    deps.log.info(`Watch folder runner ${VERSION}: ${layout.root}, ${mode}`);
+    deps.log.event('start', `Watch folder runner ${VERSION}: ${layout.root}, ${mode}`, {
+      version: VERSION,
+      folder: layout.root,
+      mode: options.once ? 'once' : 'continuous',
+      pid: deps.host.pid,
+      host: deps.host.hostname,
+    });
     for (const { pid, end } of attempt.orphans) {
       const how = end === 'killed' ? ` (SIGKILL: it was still running ${ORPHAN_GRACE_MS / 1000} s after SIGTERM)` : '';
-      deps.log.info(`Terminated orphaned FFmpeg process ${pid} of a previous runner${how}`);
+      deps.log.event('orphan-stopped', `Terminated orphaned FFmpeg process ${pid} of a previous runner${how}`, { pid, killed: end === 'killed' });
     }
     const recovered = await recoverInterrupted({ deps, layout, workerStartedAt });
-    if (recovered > 0) deps.log.info(`Recovered ${recovered} interrupted job(s)`);
-    const ctx = { deps, layout, workerStartedAt, stop, clipTimeoutMs: Math.max(1, Math.round(options.clipTimeoutSeconds * 1000)), lock };
-    return await runLoop(ctx, { once: options.once, pollMs: options.pollSeconds * 1000, settleMs: options.settleSeconds * 1000 });
+    if (recovered > 0) deps.log.event('recovered', `Recovered ${recovered} interrupted job(s)`);
+    const ctx = {
+      deps,
+      layout,
+      workerStartedAt,
+      stop,
+      clipTimeoutMs: Math.max(1, Math.round(options.clipTimeoutSeconds * 1000)),
+      progressMs: Math.round(options.progressSeconds * 1000),
+      lock,
+      current,
+    };
+    const hook = options.onFiled === null ? null : { program: options.onFiled, timeoutMs: Math.max(1, Math.round(options.hookTimeoutSeconds * 1000)) };
+    return await runLoop(ctx, { once: options.once, pollMs: options.pollSeconds * 1000, settleMs: options.settleSeconds * 1000, hook });
   } catch (error) {
     // A failing disk (EIO, ENOSPC, …): stop claiming at once. Whatever is in running/ stays there and is
     // filed as interrupted by the next start, so pending/ is never drained into failed/.
     const code = fsErrorCode(error);
     const message = error instanceof Error ? error.message : '';
-    deps.log.error(`error: stopping because a filesystem operation failed (${code}): ${message}; nothing more is claimed, and a job left in running/ is recovered at the next start`);
+    deps.log.event(
+      'disk-error',
+      `error: stopping because a filesystem operation failed (${code}): ${message}; nothing more is claimed, and a job left in running/ is recovered at the next start`,
+      { code },
+    );
     return EXIT.internal;
   } finally {
-    await lock.release().catch((error: unknown) => deps.log.error(`error: cannot remove ${layout.lock} (${fsErrorCode(error)})`));
+    stop.removeEventListener('abort', onStop);
+    await lock.release().catch((error: unknown) => deps.log.event('startup-error', `error: cannot remove ${layout.lock} (${fsErrorCode(error)})`));
   }
 }
 
-export async function runApp(argv: readonly string[], deps: Deps, stop: AbortSignal): Promise<number> {
+/** What runApp is given: the ports, with the console the log is made on once the log format is known. */
+export interface AppDeps extends Omit<Deps, 'log'> {
+  readonly console: Console;
+}
+
+export async function runApp(argv: readonly string[], appDeps: AppDeps, stop: AbortSignal): Promise<number> {
   const command = parseCommandLine(argv);
+  const log = createLog(appDeps.console, appDeps.clock, command.kind === 'run' ? command.options.logFormat : 'text');
+  const deps: Deps = { ...appDeps, log };
   switch (command.kind) {
     case 'help':
-      deps.log.info(USAGE);
+      log.print(USAGE);
       return EXIT.ok;
     case 'version':
-      deps.log.info(VERSION);
+      log.print(VERSION);
       return EXIT.ok;
     case 'usage-error':
-      deps.log.error(`error: ${command.message} (see --help)`);
+      log.event('usage-error', `error: ${command.message} (see --help)`);
       return EXIT.usage;
+    case 'validate':
+      return runValidate(deps, command.files, command.json);
+    case 'status':
+      return runStatus(deps, command.folder, command.json);
     case 'run':
       return runWatchFolder(command.options, deps, stop);
   }

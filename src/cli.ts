@@ -1,23 +1,25 @@
 #!/usr/bin/env node
 // The runner's only module that touches `process` beyond the Host adapter's pid and kill (node-host.ts):
-// wires the real adapters into the runner, turns SIGINT and SIGTERM into a graceful stop, and sets the
-// exit code. Run it as `npx tsx src/cli.ts <folder> --once`.
+// wires the real adapters into the runner, turns SIGINT and SIGTERM into a stop (the core says what it
+// interrupts), and sets the exit code. Run it as `npx tsx src/cli.ts <folder> --once`, or built, as
+// `node dist/cli.js <folder> --once`.
 
-import { createConsoleLog } from './adapters/console-log.ts';
+import { createConsole } from './adapters/console-log.ts';
 import { createFfmpegTranscoder } from './adapters/ffmpeg.ts';
+import { createHookRunner } from './adapters/hook-runner.ts';
 import { createNodeFs } from './adapters/node-fs.ts';
 import { createNodeHost } from './adapters/node-host.ts';
 import { createSystemClock } from './adapters/system-clock.ts';
 import { EXIT, runApp } from './app.ts';
+import { createLog } from './log.ts';
 
-// Every line goes through one log that survives a closed stdout or stderr (see console-log.ts).
-const log = createConsoleLog({ out: process.stdout, err: process.stderr });
+// Every line goes through one console that survives a closed stdout or stderr (see console-log.ts).
+const console = createConsole({ out: process.stdout, err: process.stderr });
+const clock = createSystemClock();
 const stopper = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (!stopper.signal.aborted) log.error(`Received ${signal}: finishing the current job and stopping`);
-    stopper.abort();
-  });
+  // The signal's name is the stop's reason: the stop event names it. A second signal changes nothing.
+  process.on(signal, () => stopper.abort(signal));
 }
 
 try {
@@ -25,15 +27,17 @@ try {
     process.argv.slice(2),
     {
       fs: createNodeFs(),
-      clock: createSystemClock(),
+      clock,
       transcoder: createFfmpegTranscoder({ pathEnv: process.env.PATH }),
       host: createNodeHost(),
-      log,
+      hooks: createHookRunner({ env: process.env }),
+      console,
       cwd: process.cwd(),
     },
     stopper.signal,
   );
 } catch (error) {
-  log.error(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  const why = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  createLog(console, clock, 'text').event('internal-error', `internal error: ${why}`);
   process.exitCode = EXIT.internal;
 }

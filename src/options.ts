@@ -1,6 +1,79 @@
-// Command-line arguments → options (contract section 2). Pure: the caller prints and exits.
+// Command-line arguments → a command and its options (SPEC.md section 2). Pure: the caller prints and
+// exits. Every option is declared once, in OPTIONS: the parser's table, the defaults, the checks, the
+// usage text and the README's CLI reference (scripts/write-cli-reference.ts) are all made from it.
 
 import { parseArgs } from 'node:util';
+
+export const COMMAND_NAME = 'watch-folder-runner';
+
+export type CommandName = 'run' | 'validate' | 'status';
+export type LogFormat = 'text' | 'json';
+export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json'];
+
+interface Declared {
+  readonly name: string;
+  readonly short?: string;
+  /** The commands it applies to; any other rejects it. */
+  readonly commands: readonly CommandName[];
+  readonly help: string;
+}
+interface FlagOption extends Declared {
+  readonly kind: 'flag';
+}
+interface SecondsOption extends Declared {
+  readonly kind: 'seconds';
+  readonly default: number;
+  readonly allowZero: boolean;
+}
+interface ChoiceOption extends Declared {
+  readonly kind: 'choice';
+  readonly choices: readonly string[];
+  readonly default: string;
+}
+interface TextOption extends Declared {
+  readonly kind: 'text';
+  readonly placeholder: string;
+}
+export type OptionDeclaration = FlagOption | SecondsOption | ChoiceOption | TextOption;
+
+const RUN: readonly CommandName[] = ['run'];
+const REPORTS: readonly CommandName[] = ['validate', 'status'];
+const ALL: readonly CommandName[] = ['run', 'validate', 'status'];
+
+/** Every option of every command, in the order the usage text lists them. */
+export const OPTIONS: readonly OptionDeclaration[] = [
+  { name: 'once', kind: 'flag', commands: RUN, help: 'Perform a single scan and exit (do not poll)' },
+  { name: 'poll-seconds', kind: 'seconds', default: 2, allowZero: false, commands: RUN, help: 'Seconds between scans in continuous mode' },
+  {
+    name: 'settle-seconds',
+    kind: 'seconds',
+    default: 5,
+    allowZero: true,
+    commands: RUN,
+    help: 'A JobSpec whose bytes are not a complete JSON text yet is processed only after it has stayed unchanged this long',
+  },
+  { name: 'clip-timeout-seconds', kind: 'seconds', default: 3600, allowZero: false, commands: RUN, help: 'Kill an FFmpeg run that takes longer than this' },
+  {
+    name: 'progress-seconds',
+    kind: 'seconds',
+    default: 10,
+    allowZero: true,
+    commands: RUN,
+    help: 'Print a progress line of the running encode at most this often, as FFmpeg reports it (0: never)',
+  },
+  {
+    name: 'on-filed',
+    kind: 'text',
+    placeholder: 'CMD',
+    commands: RUN,
+    help: 'Run the program CMD (no shell) after each job is filed, with the result path as its argument',
+  },
+  { name: 'hook-timeout-seconds', kind: 'seconds', default: 60, allowZero: false, commands: RUN, help: 'Kill an --on-filed program that runs longer than this' },
+  { name: 'log-format', kind: 'choice', choices: LOG_FORMATS, default: 'text', commands: RUN, help: 'Console lines as text, or as JSON lines with stable fields' },
+  { name: 'json', kind: 'flag', commands: REPORTS, help: 'Print the report as one JSON document' },
+  { name: 'help', short: 'h', kind: 'flag', commands: ALL, help: 'Show this help and exit' },
+  { name: 'version', kind: 'flag', commands: ALL, help: 'Show the version and exit' },
+];
 
 export interface RunnerOptions {
   readonly folder: string;
@@ -8,42 +81,34 @@ export interface RunnerOptions {
   readonly pollSeconds: number;
   readonly settleSeconds: number;
   readonly clipTimeoutSeconds: number;
+  readonly progressSeconds: number;
+  readonly onFiled: string | null;
+  readonly hookTimeoutSeconds: number;
+  readonly logFormat: LogFormat;
 }
 
 export type ParsedCommandLine =
   | { readonly kind: 'run'; readonly options: RunnerOptions }
+  | { readonly kind: 'validate'; readonly files: readonly string[]; readonly json: boolean }
+  | { readonly kind: 'status'; readonly folder: string; readonly json: boolean }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
   | { readonly kind: 'usage-error'; readonly message: string };
 
-export const USAGE = `usage: watch-folder-runner <folder> [--once] [--poll-seconds N] [--settle-seconds N] [--clip-timeout-seconds N]
-
-Deterministic watch-folder runner for JobSpec 2.1 proxy jobs.
-
-positional arguments:
-  folder                    Root watch directory (pending/, running/, completed/, failed/ are created inside)
-
-options:
-  -h, --help                Show this help and exit
-  --version                 Show the version and exit
-  --once                    Perform a single scan and exit (don't poll)
-  --poll-seconds N          Seconds between scans in continuous mode (default: 2, must be > 0)
-  --settle-seconds N        Seconds a JobSpec that does not parse yet must stay unchanged before it is
-                            processed anyway (default: 5, must be >= 0)
-  --clip-timeout-seconds N  Kill an FFmpeg run that takes longer than this (default: 3600, must be > 0)
-
-exit codes: 0 ok; 1 a job failed or was partial (--once); 2 usage error; 3 folder in use by another
-runner; 70 internal error`;
+/** The subcommands, by the word that names them; a first positional that is none of them is the folder to run. */
+const SUBCOMMANDS: Readonly<Record<string, { readonly synopsis: string; readonly help: string }>> = {
+  validate: { synopsis: 'validate FILE...', help: 'Check JobSpecs as the runner would and show what it would run; changes nothing' },
+  status: { synopsis: 'status FOLDER', help: 'Show what a watch folder holds and what its runner is doing; changes nothing' },
+};
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 /** Node timers fire at once beyond 2^31-1 ms, so no longer timeout can be honoured. */
 const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-function seconds(name: string, raw: string | undefined, fallback: number, allowZero: boolean): number | string {
-  if (raw === undefined) return fallback;
+function seconds(option: SecondsOption, raw: string): number | { readonly error: string } {
   const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0) || value > MAX_SECONDS) {
-    return `--${name} must be a number ${allowZero ? '>= 0' : '> 0'} and at most ${MAX_SECONDS}, got '${raw}'`;
+  if (!Number.isFinite(value) || value < 0 || (!option.allowZero && value === 0) || value > MAX_SECONDS) {
+    return { error: `--${option.name} must be a number ${option.allowZero ? '>= 0' : '> 0'} and at most ${MAX_SECONDS}, got '${raw}'` };
   }
   return value;
 }
@@ -63,43 +128,170 @@ function argumentError(error: unknown): string {
   return text.split('\n')[0] ?? 'invalid arguments';
 }
 
+type ParseArgsTable = Record<string, { type: 'boolean' | 'string'; short?: string }>;
+
+function parserTable(): ParseArgsTable {
+  const table: ParseArgsTable = {};
+  for (const option of OPTIONS) {
+    table[option.name] = { type: option.kind === 'flag' ? 'boolean' : 'string', ...(option.short === undefined ? {} : { short: option.short }) };
+  }
+  return table;
+}
+
+/** The option values of one command: each declared option's value or its default. */
+class Values {
+  constructor(private readonly raw: Readonly<Record<string, string | boolean | undefined>>) {}
+  flag(name: string): boolean {
+    return this.raw[name] === true;
+  }
+  text(name: string): string | null {
+    const value = this.raw[name];
+    return typeof value === 'string' ? value : null;
+  }
+}
+
+/** The checked value of every valued option of `command`, or the first problem. */
+function checkedValues(raw: Values, command: CommandName): Map<string, number | string> | { readonly error: string } {
+  const checked = new Map<string, number | string>();
+  for (const option of OPTIONS) {
+    if (!option.commands.includes(command) || option.kind === 'flag') continue;
+    const given = raw.text(option.name);
+    if (option.kind === 'seconds') {
+      const value = given === null ? option.default : seconds(option, given);
+      if (typeof value !== 'number') return value;
+      checked.set(option.name, value);
+    } else if (option.kind === 'choice') {
+      const value = given ?? option.default;
+      if (!option.choices.includes(value)) return { error: `--${option.name} must be one of ${option.choices.join(', ')}, got '${value}'` };
+      checked.set(option.name, value);
+    } else if (given !== null) {
+      if (given === '') return { error: `--${option.name} needs a program, got ''` };
+      checked.set(option.name, given);
+    }
+  }
+  return checked;
+}
+
+function numberOf(values: ReadonlyMap<string, number | string>, name: string): number {
+  const value = values.get(name);
+  if (typeof value !== 'number') throw new Error(`--${name} has no number`);
+  return value;
+}
+
+function textOf(values: ReadonlyMap<string, number | string>, name: string): string | null {
+  const value = values.get(name);
+  return typeof value === 'string' ? value : null;
+}
+
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-        once: { type: 'boolean' },
-        'poll-seconds': { type: 'string' },
-        'settle-seconds': { type: 'string' },
-        'clip-timeout-seconds': { type: 'string' },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: parserTable() });
   } catch (error) {
     return { kind: 'usage-error', message: argumentError(error) };
   }
-  const { values, positionals } = parsed;
-  if (values.help === true) return { kind: 'help' };
-  if (values.version === true) return { kind: 'version' };
-  if (positionals.length !== 1) {
-    return { kind: 'usage-error', message: positionals.length === 0 ? 'the watch folder argument is required' : `expected one watch folder, got ${positionals.length} arguments` };
+  const raw = new Values(parsed.values);
+  if (raw.flag('help')) return { kind: 'help' };
+  if (raw.flag('version')) return { kind: 'version' };
+  const [first, ...rest] = parsed.positionals;
+  const command: CommandName = first === 'validate' || first === 'status' ? first : 'run';
+  const operands = command === 'run' ? parsed.positionals : rest;
+  for (const option of OPTIONS) {
+    if (parsed.values[option.name] !== undefined && !option.commands.includes(command)) {
+      return { kind: 'usage-error', message: `option '--${option.name}' does not apply to ${command === 'run' ? 'running a folder' : command}` };
+    }
   }
-  const poll = seconds('poll-seconds', values['poll-seconds'], 2, false);
-  const settle = seconds('settle-seconds', values['settle-seconds'], 5, true);
-  const timeout = seconds('clip-timeout-seconds', values['clip-timeout-seconds'], 3600, false);
-  for (const v of [poll, settle, timeout]) if (typeof v === 'string') return { kind: 'usage-error', message: v };
+  const values = checkedValues(raw, command);
+  if ('error' in values) return { kind: 'usage-error', message: values.error };
+  if (command === 'validate') {
+    if (operands.length === 0) return { kind: 'usage-error', message: 'validate needs at least one JobSpec file' };
+    return { kind: 'validate', files: operands, json: raw.flag('json') };
+  }
+  if (operands.length !== 1) {
+    const what = command === 'status' ? 'status needs one watch folder' : 'expected one watch folder';
+    return { kind: 'usage-error', message: operands.length === 0 ? `${command === 'run' ? 'the watch folder argument is required' : what}` : `${what}, got ${operands.length} arguments` };
+  }
+  const folder = operands[0] ?? '';
+  if (command === 'status') return { kind: 'status', folder, json: raw.flag('json') };
+  const logFormat = values.get('log-format') === 'json' ? 'json' : 'text';
   return {
     kind: 'run',
     options: {
-      folder: positionals[0] ?? '',
-      once: values.once === true,
-      pollSeconds: poll as number,
-      settleSeconds: settle as number,
-      clipTimeoutSeconds: timeout as number,
+      folder,
+      once: raw.flag('once'),
+      pollSeconds: numberOf(values, 'poll-seconds'),
+      settleSeconds: numberOf(values, 'settle-seconds'),
+      clipTimeoutSeconds: numberOf(values, 'clip-timeout-seconds'),
+      progressSeconds: numberOf(values, 'progress-seconds'),
+      onFiled: textOf(values, 'on-filed'),
+      hookTimeoutSeconds: numberOf(values, 'hook-timeout-seconds'),
+      logFormat,
     },
   };
 }
+
+const OPTION_COLUMN = 30;
+const TEXT_WIDTH = 106;
+
+function optionLabel(option: OptionDeclaration): string {
+  const long = `--${option.name}`;
+  const head = option.short === undefined ? `    ${long}` : `-${option.short}, ${long}`;
+  if (option.kind === 'flag') return head;
+  if (option.kind === 'seconds') return `${head} N`;
+  if (option.kind === 'choice') return `${head} ${option.choices.join('|')}`;
+  return `${head} ${option.placeholder}`;
+}
+
+function optionHelp(option: OptionDeclaration): string {
+  if (option.kind === 'seconds') return `${option.help} (default: ${option.default}, ${option.allowZero ? '>= 0' : '> 0'})`;
+  if (option.kind === 'choice') return `${option.help} (default: ${option.default})`;
+  return option.help;
+}
+
+/** `label` and `text` as one entry of a two-column list, the text wrapped at word boundaries. */
+function entry(label: string, text: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && OPTION_COLUMN + line.length + 1 + word.length > TEXT_WIDTH) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  const first = `  ${label}`;
+  const pad = (s: string): string => (s.length >= OPTION_COLUMN - 1 ? `${s}\n${' '.repeat(OPTION_COLUMN)}` : s.padEnd(OPTION_COLUMN));
+  return lines.map((l, i) => (i === 0 ? pad(first) : ' '.repeat(OPTION_COLUMN)) + l).join('\n');
+}
+
+function section(title: string, command: CommandName | 'general'): string {
+  const chosen = OPTIONS.filter((o) => (command === 'general' ? o.commands.length === ALL.length : o.commands.length < ALL.length && o.commands.includes(command)));
+  return [title, ...chosen.map((o) => entry(optionLabel(o), optionHelp(o)))].join('\n');
+}
+
+function usageText(): string {
+  const reportOptions = section('options of validate and status:', 'validate');
+  return [
+    `usage: ${COMMAND_NAME} FOLDER [--once] [options]`,
+    ...Object.values(SUBCOMMANDS).map((s) => `       ${COMMAND_NAME} ${s.synopsis} [--json]`),
+    '',
+    'Deterministic watch-folder runner for JobSpec 2.1 proxy jobs.',
+    '',
+    'commands:',
+    entry('FOLDER', 'Run the watch folder: pending/, running/, completed/ and failed/ are created inside it when missing (the folder itself must exist)'),
+    ...Object.values(SUBCOMMANDS).map((s) => entry(s.synopsis, s.help)),
+    '',
+    section('options of running a folder:', 'run'),
+    '',
+    reportOptions,
+    '',
+    section('options:', 'general'),
+    '',
+    'exit codes: 0 ok; 1 a job ended FAILED or PARTIAL (--once, recovery included), or validate found an invalid',
+    'JobSpec; 2 usage error; 3 folder in use by another runner; 70 internal error or a failing disk',
+  ].join('\n');
+}
+
+export const USAGE = usageText();

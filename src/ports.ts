@@ -3,6 +3,8 @@
 // clock, node:fs or child processes: everything goes through these ports, so the same core runs on the
 // real disk, on memfs, and under fault injection.
 
+import type { LogEventName } from './log-events.ts';
+
 /** What kind of directory entry a path names. `other` covers FIFOs, sockets and devices. */
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
 
@@ -75,6 +77,18 @@ export interface TranscodeRequest {
   readonly signal: AbortSignal;
   /** Called once the child exists, so its pid can be recorded for orphan cleanup after a crash. */
   readonly onSpawn?: (pid: number) => Promise<void>;
+  /** Called each time FFmpeg reports how far it is (its stats line on stderr). */
+  readonly onProgress?: (progress: EncodeProgress) => void;
+}
+
+/** How far an encode is, as FFmpeg itself says: no probe and no extra process. */
+export interface EncodeProgress {
+  /** Media time encoded so far (FFmpeg's `time=`). */
+  readonly doneSeconds: number;
+  /** The input's duration (FFmpeg's `Duration:`), or null when it has not said (a stream, say). */
+  readonly totalSeconds: number | null;
+  /** Encoding speed relative to real time (FFmpeg's `speed=`), or null. */
+  readonly speed: number | null;
 }
 
 export interface TranscodeOutcome {
@@ -97,6 +111,31 @@ export interface Transcoder {
   run(request: TranscodeRequest): Promise<TranscodeOutcome>;
 }
 
+export interface HookRequest {
+  /** The program to run, directly (never through a shell). */
+  readonly program: string;
+  readonly args: readonly string[];
+  /** Added to the runner's own environment. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+}
+
+export interface HookOutcome {
+  /** Exit code when the program exited; null when a signal ended it or it never started. */
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  /** The last few KiB of its stderr, decoded as UTF-8. */
+  readonly stderrTail: string;
+  /** Why it could not be started (ENOENT, EACCES, …), or null when it ran. */
+  readonly startFailure: string | null;
+}
+
+/** Runs the operator's `--on-filed` program. Never throws for a failed program. */
+export interface HookRunner {
+  run(request: HookRequest): Promise<HookOutcome>;
+}
+
 /** The operating-system facts the single-instance lock and orphan cleanup need. */
 export interface Host {
   readonly pid: number;
@@ -111,11 +150,20 @@ export interface Host {
   kill(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void;
 }
 
+/** Where console lines go: the process's stdout and stderr (console-log.ts), or a test's array. */
+export interface Console {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export type LogFields = Readonly<Record<string, string | number | boolean | null>>;
+
+/** The runner's log (log.ts): timed, levelled events, as text or JSON lines. */
 export interface Log {
-  /** Human-readable progress lines (stdout). */
-  info(line: string): void;
-  /** Problems with the runner itself (stderr). */
-  error(line: string): void;
+  /** One event: its level comes from its declaration (log-events.ts); `message` is what a person reads. */
+  event(name: LogEventName, message: string, fields?: LogFields): void;
+  /** A command's own answer (usage, version, a validate or status report): printed as it is, on stdout. */
+  print(text: string): void;
 }
 
 export interface Deps {
@@ -123,6 +171,7 @@ export interface Deps {
   readonly clock: Clock;
   readonly transcoder: Transcoder;
   readonly host: Host;
+  readonly hooks: HookRunner;
   readonly log: Log;
   /** The directory relative JobSpec paths (sources, output_directory) are resolved against. */
   readonly cwd: string;

@@ -11,6 +11,7 @@ import { REAL_PROCESS_TEST_MS, waitFor } from '../support/polling.ts';
 import type { Sandbox } from './stand-in.ts';
 import { jobSpec, makeSandbox, MEDIA, OK_OUTPUT_BYTES } from './stand-in.ts';
 import { fakeOutputBytes } from '../../src/conformance/media.ts';
+import { messageOf } from '../support/silent-log.ts';
 
 const CLI = join(import.meta.dirname, '../../src/cli.ts');
 /** tsx resolved from this repository, so the CLI can run with any working directory. */
@@ -104,7 +105,7 @@ describe('CLI on a real folder', { timeout: REAL_PROCESS_TEST_MS }, () => {
     const run = await cli(sandbox, [sandbox.watch, '--once']);
 
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('Recovered 1 interrupted job(s)');
+    expect(run.stderr).toContain('Recovered 1 interrupted job(s)');
     expect(readdirSync(join(sandbox.watch, 'running'))).toEqual([]);
     const result = readResult(join(sandbox.watch, 'failed', 'stuck.result.json'));
     expect(result.job_id).toBe('stuck001');
@@ -121,7 +122,7 @@ describe('CLI on a real folder', { timeout: REAL_PROCESS_TEST_MS }, () => {
     const second = await cli(sandbox, [sandbox.watch, '--once']);
 
     expect(second.exitCode).toBe(3);
-    expect(second.stderr.trim()).toBe(`error: Watch folder is in use by another runner (pid ${first.pid})`);
+    expect(messageOf(second.stderr.trim())).toBe(`error: Watch folder is in use by another runner (pid ${first.pid})`);
     expect(readFileSync(join(sandbox.watch, '.runner.lock'), 'utf8')).toBe(lock);
     first.kill('SIGTERM');
     expect((await first).exitCode).toBe(0);
@@ -176,7 +177,7 @@ describe('CLI on a real folder', { timeout: REAL_PROCESS_TEST_MS }, () => {
     symlinkSync(join(sandbox.root, 'nowhere'), join(sandbox.watch, 'pending'));
     const run = await cli(sandbox, [sandbox.watch, '--once']);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr.trim()).toBe(`error: ${join(sandbox.watch, 'pending')} is not a directory (ENOENT)`);
+    expect(messageOf(run.stderr.trim())).toBe(`error: ${join(sandbox.watch, 'pending')} is not a directory (ENOENT)`);
   });
 
   it('uses the lock holder host and pid: a lock of a live process on this host means busy', async () => {

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { Volume } from 'memfs';
 import { runApp } from '../../src/app.ts';
-import type { Fs, Host, Log } from '../../src/ports.ts';
+import type { Console, Fs, Host, HookRunner } from '../../src/ports.ts';
+import { createFakeHooks, quietConsole } from './fake-hooks.ts';
 import { RunnerKilled } from '../../src/ports.ts';
 import type { Golden, RunOutcome } from '../../src/conformance/golden.ts';
 import type { MeanwhileAction } from '../../src/conformance/media.ts';
@@ -68,12 +69,14 @@ function actOn(vol: Vol, clock: FakeClock, action: MeanwhileAction): void {
   else vol.utimesSync(at(action.touch), clock.now() / 1000, clock.now() / 1000);
 }
 
-const quietLog: Log = { info: () => undefined, error: () => undefined };
 
 export interface MemoryRunOptions {
   /** Wraps the runner's filesystem (fault injection); the identity by default. Called once per run step. */
   readonly wrapFs?: (fs: Fs) => Fs;
-  readonly log?: Log;
+  /** Where the runner's console lines go; dropped by default. */
+  readonly console?: Console;
+  /** The `--on-filed` runner; one that records calls and answers exit 0 by default. */
+  readonly hooks?: HookRunner;
   /** The host the runner sees, made from the scenario's clock; createFakeHost() by default. */
   readonly host?: (clock: FakeClock) => Host;
   /** Keep `_<UTC stamp>` suffixes in snapshots, so two stamped copies of one JobSpec stay two paths. */
@@ -144,7 +147,8 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
         clock,
         transcoder: createFakeTranscoder({ fs: raw, clock, ffmpegPath, killRunner: mortal.kill, act: (action) => actOn(vol, clock, action) }),
         host: options.host?.(clock) ?? createFakeHost(),
-        log: options.log ?? quietLog,
+        hooks: options.hooks ?? createFakeHooks(),
+        console: options.console ?? quietConsole,
         cwd: MEMORY_ROOT,
       };
       let exit: RunOutcome['exit'];

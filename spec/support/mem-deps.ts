@@ -9,6 +9,8 @@ import { createFakeClock } from '../harness/fake-clock.ts';
 import { createFakeHost } from '../harness/fake-host.ts';
 import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
 import { createMemFs } from '../harness/mem-fs.ts';
+import { createFakeHooks } from '../harness/fake-hooks.ts';
+import { keptLog } from './silent-log.ts';
 
 /** Per method, the errno each of its calls fails with, in call order (undefined: that call works). */
 export type Faults = Partial<Record<keyof Fs, ReadonlyArray<string | undefined>>>;
@@ -52,7 +54,8 @@ export function memDeps(setup: { dirs?: readonly string[]; files?: Record<string
     clock,
     transcoder: createFakeTranscoder({ fs, clock, ffmpegPath: null, killRunner: (why) => { throw new Error(why); } }),
     host: createFakeHost(),
-    log: { info: () => undefined, error: () => undefined },
+    hooks: createFakeHooks(),
+    log: keptLog(),
     cwd: '/',
   };
   const files = (dir: string): Record<string, string> => {

@@ -5,9 +5,10 @@
 import type { Tree } from '../../src/conformance/normalize.ts';
 import type { RunOutcome } from '../../src/conformance/golden.ts';
 import type { Step } from '../../src/conformance/steps.ts';
-import type { Fs, Host } from '../../src/ports.ts';
+import type { Fs, HookRunner, Host } from '../../src/ports.ts';
 import type { FakeClock } from '../harness/fake-clock.ts';
 import { MEMORY_ROOT, runScenarioInMemory } from '../harness/memory-run.ts';
+import { messageOf } from './silent-log.ts';
 
 export interface TreeRunOptions {
   /** Default: one `--once` run. */
@@ -15,6 +16,8 @@ export interface TreeRunOptions {
   readonly host?: (clock: FakeClock) => Host;
   /** Wraps the runner's filesystem (paths are absolute: see scenarioPath). */
   readonly wrapFs?: (fs: Fs) => Fs;
+  /** The `--on-filed` runner (default: one that answers exit 0). */
+  readonly hooks?: HookRunner;
 }
 
 export interface TreeRun {
@@ -23,8 +26,10 @@ export interface TreeRun {
   /** The exit code and the normalised tree of the last run. */
   readonly exit: RunOutcome['exit'];
   readonly tree: Tree;
-  /** Every console line of every run, stdout and stderr interleaved. */
+  /** Every console line of every run, stdout and stderr interleaved, without its time and level. */
   readonly lines: readonly string[];
+  /** The same lines as printed, and which stream each went to. */
+  readonly printed: readonly { readonly stream: 'out' | 'err'; readonly line: string }[];
   /** Whether anything is at `relative` (to the scenario root) now, lock files included. */
   exists(relative: string): Promise<boolean>;
 }
@@ -36,12 +41,19 @@ export function scenarioPath(relative: string): string {
 
 export async function runTree(tree: Record<string, unknown>, options: TreeRunOptions = {}): Promise<TreeRun> {
   const lines: string[] = [];
+  const printed: { stream: 'out' | 'err'; line: string }[] = [];
+  const keep = (stream: 'out' | 'err') => (line: string): void => {
+    printed.push({ stream, line });
+    lines.push(messageOf(line));
+  };
   const disk: { fs: Fs | null } = { fs: null };
   const golden = await runScenarioInMemory(
     { description: 'unit test run', requirements: ['R1.1'], tags: [], tree, steps: [...(options.steps ?? [{ run: ['--once'] }])] },
     {
       ...(options.host === undefined ? {} : { host: options.host }),
-      log: { info: (line) => lines.push(line), error: (line) => lines.push(line) },
+      // What a person reads: each line without its time and level (log.ts; spec/unit/log.test.ts pins those).
+      console: { out: keep('out'), err: keep('err') },
+      ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
       wrapFs: (fs) => {
         disk.fs = fs;
         return options.wrapFs === undefined ? fs : options.wrapFs(fs);
@@ -55,6 +67,7 @@ export async function runTree(tree: Record<string, unknown>, options: TreeRunOpt
     exit: last.exit,
     tree: last.tree,
     lines,
+    printed,
     exists: async (relative) => {
       if (disk.fs === null) throw new Error('the runner never touched the disk');
       return disk.fs.lstat(scenarioPath(relative)).then(

@@ -12,6 +12,8 @@ import { processJob } from '../../src/runner/job.ts';
 import { layoutOf } from '../../src/runner/layout.ts';
 import type { Fs } from '../../src/ports.ts';
 import { RunnerKilled } from '../../src/ports.ts';
+import { createFakeHooks } from '../harness/fake-hooks.ts';
+import { keptLog } from '../support/silent-log.ts';
 
 const fsError = (code: string): Error => Object.assign(new Error(`${code}: injected`), { code });
 
@@ -25,7 +27,8 @@ function setup(wrap: (fs: Fs) => Fs = (fs) => fs) {
     clock,
     transcoder: createFakeTranscoder({ fs, clock, ffmpegPath: '/usr/bin/ffmpeg', killRunner: (why) => { throw new RunnerKilled(why); } }),
     host: createFakeHost(),
-    log: { info: () => undefined, error: () => undefined },
+    hooks: createFakeHooks(),
+    log: keptLog(),
     cwd: '/',
   };
   const ctx = {
@@ -34,7 +37,9 @@ function setup(wrap: (fs: Fs) => Fs = (fs) => fs) {
     workerStartedAt: 'now',
     stop: new AbortController().signal,
     clipTimeoutMs: 1000,
-    lock: { recordChild: async () => undefined, release: async () => undefined },
+    progressMs: 0,
+    current: { job: null },
+    lock: { recordChild: async () => undefined, recordActivity: async () => undefined, release: async () => undefined },
   };
   return { vol, ctx };
 }

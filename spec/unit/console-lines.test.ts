@@ -9,26 +9,51 @@ import { runTree } from '../support/run-tree.ts';
 const job = (id: string, clip: string): Record<string, unknown> => withFields(baseJobSpec(), { job_id: id, sources: [`{ROOT}/media/${clip}`] });
 
 describe('the console of a scan', () => {
-  it('says per candidate what became of it, and sums the scan up', async () => {
+  it('says per candidate what became of it, clip by clip, and sums the scan up', async () => {
     const run = await runTree({
       'watch/pending/a.json': job('job0000a', 'a.mov'),
       'watch/pending/b.json': job('job0000b', 'b.mov'),
       'watch/pending/c.json': '{"jobspec_version": "2.1", ',
       'watch/pending/d.json': withFields(baseJobSpec(), { codec: 'nope' }),
       'watch/completed/a.json': 'an older a.json',
-      'media/a.mov': { $media: {} },
-      'media/b.mov': { $media: { exit: 1 } },
+      'media/a.mov': { $media: { duration_ms: 0 } },
+      'media/b.mov': { $media: { exit: 1, duration_ms: 0 } },
       out: { $dir: true },
     });
 
     const scan = run.lines.slice(1);
-    expect(scan[0]).toMatch(/^COMPLETED: a\.json -> completed\/a_\d{8}T\d{6}Z\.json$/);
-    expect(scan.slice(1)).toEqual([
+    expect(scan).toEqual([
+      'Claimed a.json: moved to running/',
+      'Clip 1/1 of a.json: /scenario/media/a.mov -> /scenario/out/a_proxy.mp4',
+      'Clip 1/1 of a.json COMPLETED: 1024 bytes',
+      expect.stringMatching(/^COMPLETED: a\.json -> completed\/a_\d{8}T\d{6}Z\.json$/),
+      'Claimed b.json: moved to running/',
+      'Clip 1/1 of b.json: /scenario/media/b.mov -> /scenario/out/b_proxy.mp4',
+      'Clip 1/1 of b.json FAILED: FFmpeg exited with code 1',
       'FAILED: b.json -> failed/b.json (FFmpeg exited with code 1)',
-      'Waiting: c.json is not complete yet (not a JSON object, modified within the settle window)',
+      'Waiting: c.json is not complete yet (not a complete JSON text, modified within the settle window)',
+      'Claimed d.json: moved to running/',
       expect.stringMatching(/^PARTIAL: d\.json -> failed\/d\.json \(JobSpec contract violation: Invalid codec 'nope'/),
       'Scan complete: 1 completed, 1 failed, 1 partial, 1 waiting',
     ]);
+  });
+
+  it('prints a reason of several lines as one line', async () => {
+    const run = await runTree({ 'watch/pending/m.json': withFields(baseJobSpec(), { output_directory: '{ROOT}/nowhere' }), 'media/clip.mov': { $media: {} } });
+
+    const filed = run.lines.find((line) => line.startsWith('PARTIAL: m.json'));
+    expect(filed).toMatch(/^PARTIAL: m\.json -> failed\/m\.json \(JobSpec validation failed: Path validation failed with 1 error\(s\): - \S/);
+    expect(filed).not.toContain('\\u000a');
+  });
+
+  it('says once, not at every poll, that a file is waiting, and sums up only scans with news', async () => {
+    const run = await runTree(
+      { 'watch/pending/w.json': '{"jobspec_version": ' },
+      { steps: [{ run: ['--poll-seconds', '1', '--settle-seconds', '60'], stop_after_seconds: 7 }] },
+    );
+
+    expect(run.lines.filter((line) => line.startsWith('Waiting: w.json'))).toHaveLength(1);
+    expect(run.lines.filter((line) => line.startsWith('Scan complete'))).toEqual(['Scan complete: 0 completed, 0 failed, 0 partial, 1 waiting']);
   });
 
   it('escapes control characters of names in its lines', async () => {
@@ -73,7 +98,7 @@ describe('the console of a scan', () => {
       { steps: [{ run: ['--once'], fail_fs_op: { op: 'rename watch/pending/h.json', code: 'EACCES' } }] },
     );
 
-    expect(run.lines.filter((line) => line.startsWith('Skipped: h.json stays in pending/: '))).toHaveLength(1);
+    expect(run.lines.filter((line) => line.startsWith('Skipped: h.json stays in pending/: cannot move it to running/ (EACCES)'))).toHaveLength(1);
     expect(run.lines).toContain('Scan complete: 0 completed, 0 failed, 0 partial, 0 waiting');
   });
 

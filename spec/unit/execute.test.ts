@@ -57,7 +57,7 @@ async function settle(ffmpeg: Ffmpeg, setup: JobSetup = {}): Promise<Run> {
     fs,
     transcoder: { locate: async () => (ffmpeg === null ? null : '/usr/bin/ffmpeg'), run: (request: TranscodeRequest) => (ffmpeg === null ? Promise.reject(new Error('not installed')) : ffmpeg(request, fs, w.vol)) },
   };
-  const ctx = { deps, layout, workerStartedAt: 'now', stop: new AbortController().signal, clipTimeoutMs: 60_000, lock: { recordChild: async () => undefined, release: async () => undefined } };
+  const ctx = { deps, layout, workerStartedAt: 'now', stop: new AbortController().signal, clipTimeoutMs: 60_000, progressMs: 0, current: { job: null }, lock: { recordChild: async () => undefined, recordActivity: async () => undefined, release: async () => undefined } };
   const outcome = await processJob(ctx, 'job.json');
   if (outcome.kind !== 'settled') throw new Error(`not settled: ${outcome.detail}`);
   const folder = outcome.status === 'COMPLETED' ? layout.completed : layout.failed;

@@ -17,6 +17,8 @@ import { resultTempNameOf } from '../../src/runner/filing-names.ts';
 import { baseJobSpec, defaultTree, JOBSPEC_PATH, withFields } from '../generated/base.ts';
 import type { TreeRun } from '../support/run-tree.ts';
 import { resultAt, runTree, scenarioPath } from '../support/run-tree.ts';
+import { createFakeHooks, quietConsole } from '../harness/fake-hooks.ts';
+
 
 const DIRECTORY_JOBSPEC = { 'watch/pending/dir.json': { $dir: true } };
 
@@ -70,7 +72,8 @@ describe('the collision suffix', () => {
       clock,
       transcoder: createFakeTranscoder({ fs: memFs, clock, ffmpegPath: '/usr/bin/ffmpeg', killRunner: (why: string): never => { throw new RunnerKilled(why); } }),
       host: createFakeHost(),
-      log: { info: () => undefined, error: () => undefined },
+      hooks: createFakeHooks(),
+      console: quietConsole,
       cwd: '/',
     };
 

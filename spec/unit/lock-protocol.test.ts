@@ -18,6 +18,8 @@ import { createFakeClock } from '../harness/fake-clock.ts';
 import { createFakeHost, FAKE_HOST } from '../harness/fake-host.ts';
 import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
 import { createMemFs } from '../harness/mem-fs.ts';
+import { createFakeHooks } from '../harness/fake-hooks.ts';
+import { keptLog } from '../support/silent-log.ts';
 
 const ROOT = '/w';
 const LOCK = `${ROOT}/.runner.lock`;
@@ -55,7 +57,8 @@ async function attempt(setup: Setup = {}): Promise<Outcome> {
     clock,
     transcoder: createFakeTranscoder({ fs, clock, ffmpegPath: null, killRunner: (why) => { throw new Error(why); } }),
     host: { ...createFakeHost(), ...setup.host },
-    log: { info: () => undefined, error: () => undefined },
+    hooks: createFakeHooks(),
+    log: keptLog(),
     cwd: '/',
   };
   const result = await acquireLock(deps, layoutOf(ROOT), '2026-03-04T05:06:07.000+00:00');

@@ -13,6 +13,9 @@ import { createFakeClock } from '../harness/fake-clock.ts';
 import { createFakeHost } from '../harness/fake-host.ts';
 import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
 import { createMemFs, fsError } from '../harness/mem-fs.ts';
+import { createFakeHooks } from '../harness/fake-hooks.ts';
+import type { KeptLog } from '../support/silent-log.ts';
+import { keptLog } from '../support/silent-log.ts';
 
 const RECORD: LockRecord = {
   pid: 4242,
@@ -71,45 +74,46 @@ describe('the lock record', () => {
 });
 
 describe('a state folder', () => {
-  function depsOn(fs: Fs, lines: string[]) {
+  function depsOn(fs: Fs, log: KeptLog) {
     const clock = createFakeClock();
     return {
       fs,
       clock,
       transcoder: createFakeTranscoder({ fs, clock, ffmpegPath: null, killRunner: (why: string): never => { throw new Error(why); } }),
       host: createFakeHost(),
-      log: { info: (line: string) => void lines.push(line), error: (line: string) => void lines.push(line) },
+      hooks: createFakeHooks(),
+      log,
       cwd: '/',
     };
   }
 
   it('is created again when missing, made durable, and the console says so', async () => {
     const { vol, fs } = volumeWith();
-    const lines: string[] = [];
+    const log = keptLog();
     const synced: string[] = [];
     const watching: Fs = { ...fs, fsyncDir: async (path) => void synced.push(path) };
 
-    expect(await recreateIfMissing(depsOn(watching, lines), layoutOf('/w'), '/w/completed')).toBe(true);
+    expect(await recreateIfMissing(depsOn(watching, log), layoutOf('/w'), '/w/completed')).toBe(true);
     expect(vol.statSync('/w/completed').isDirectory()).toBe(true);
     expect(synced).toEqual(['/w']);
-    expect(lines).toEqual(['completed/ was missing from /w (removed while the runner was working): created it again']);
+    expect(log.messages()).toEqual(['completed/ was missing from /w (removed while the runner was working): created it again']);
   });
 
   it('is left alone when it is there, and an error other than ENOENT looking at it propagates', async () => {
     const { vol, fs } = volumeWith();
     vol.mkdirSync('/w/failed');
-    const lines: string[] = [];
-    expect(await recreateIfMissing(depsOn(fs, lines), layoutOf('/w'), '/w/failed')).toBe(false);
-    expect(lines).toEqual([]);
+    const log = keptLog();
+    expect(await recreateIfMissing(depsOn(fs, log), layoutOf('/w'), '/w/failed')).toBe(false);
+    expect(log.messages()).toEqual([]);
 
     const refusing: Fs = { ...fs, lstat: async (path) => Promise.reject(fsError('EACCES', 'lstat', path)) };
-    await expect(recreateIfMissing(depsOn(refusing, lines), layoutOf('/w'), '/w/pending')).rejects.toMatchObject({ code: 'EACCES' });
+    await expect(recreateIfMissing(depsOn(refusing, log), layoutOf('/w'), '/w/pending')).rejects.toMatchObject({ code: 'EACCES' });
     expect(vol.existsSync('/w/pending')).toBe(false);
   });
 
   it('made by someone else at the same instant is taken as it is', async () => {
     const { vol, fs } = volumeWith();
-    const lines: string[] = [];
+    const log = keptLog();
     const racing: Fs = {
       ...fs,
       mkdir: async (path) => {
@@ -118,25 +122,25 @@ describe('a state folder', () => {
       },
     };
 
-    expect(await recreateIfMissing(depsOn(racing, lines), layoutOf('/w'), '/w/running')).toBe(false);
-    expect(lines).toEqual([]);
+    expect(await recreateIfMissing(depsOn(racing, log), layoutOf('/w'), '/w/running')).toBe(false);
+    expect(log.messages()).toEqual([]);
   });
 
   it('that cannot be created for another reason makes the error propagate', async () => {
     const { fs } = volumeWith();
     const refusing: Fs = { ...fs, mkdir: async (path) => Promise.reject(fsError('EACCES', 'mkdir', path)) };
 
-    await expect(recreateIfMissing(depsOn(refusing, []), layoutOf('/w'), '/w/running')).rejects.toMatchObject({ code: 'EACCES' });
+    await expect(recreateIfMissing(depsOn(refusing, keptLog()), layoutOf('/w'), '/w/running')).rejects.toMatchObject({ code: 'EACCES' });
   });
 
   it('fsynced after it was removed is recreated; any other fsync error propagates', async () => {
     const { vol, fs } = volumeWith();
-    const lines: string[] = [];
-    await fsyncStateFolder(depsOn(fs, lines), layoutOf('/w'), '/w/running');
+    const log = keptLog();
+    await fsyncStateFolder(depsOn(fs, log), layoutOf('/w'), '/w/running');
     expect(vol.statSync('/w/running').isDirectory()).toBe(true);
-    expect(lines).toHaveLength(1);
+    expect(log.messages()).toHaveLength(1);
 
     const failing: Fs = { ...fs, fsyncDir: async (path) => Promise.reject(fsError('EIO', 'fsync', path)) };
-    await expect(fsyncStateFolder(depsOn(failing, lines), layoutOf('/w'), '/w/running')).rejects.toMatchObject({ code: 'EIO' });
+    await expect(fsyncStateFolder(depsOn(failing, log), layoutOf('/w'), '/w/running')).rejects.toMatchObject({ code: 'EIO' });
   });
 });

@@ -15,6 +15,8 @@ import { createFakeHost, FAKE_HOST } from '../harness/fake-host.ts';
 import { createFakeTranscoder } from '../harness/fake-transcoder.ts';
 import { createMemFs } from '../harness/mem-fs.ts';
 import { runScenarioInMemory } from '../harness/memory-run.ts';
+import { createFakeHooks } from '../harness/fake-hooks.ts';
+import { keptLog } from '../support/silent-log.ts';
 
 const JOB = {
   jobspec_version: '2.1',
@@ -112,7 +114,8 @@ describe('a dead runner\'s FFmpeg child', () => {
       clock,
       transcoder: createFakeTranscoder({ fs, clock, ffmpegPath: null, killRunner: (why) => { throw new Error(why); } }),
       host,
-      log: { info: () => undefined, error: () => undefined },
+      hooks: createFakeHooks(),
+    log: keptLog(),
       cwd: '/',
     };
     const attempt = await acquireLock(deps, layoutOf('/w'), 'now');

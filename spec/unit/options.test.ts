@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { USAGE, parseCommandLine, type ParsedCommandLine, type RunnerOptions } from '../../src/options.ts';
+import { OPTIONS, USAGE, parseCommandLine, type ParsedCommandLine, type RunnerOptions } from '../../src/options.ts';
 
 const run = (argv: string[]): RunnerOptions => {
   const r = parseCommandLine(argv);
@@ -27,7 +27,7 @@ describe('parseCommandLine', () => {
   it('applies the contract defaults', () => {
     expect(parseCommandLine(['/watch'])).toEqual({
       kind: 'run',
-      options: { folder: '/watch', once: false, pollSeconds: 2, settleSeconds: 5, clipTimeoutSeconds: 3600 },
+      options: { folder: '/watch', once: false, pollSeconds: 2, settleSeconds: 5, clipTimeoutSeconds: 3600, progressSeconds: 10, onFiled: null, hookTimeoutSeconds: 60, logFormat: 'text' },
     });
   });
 
@@ -56,12 +56,18 @@ describe('parseCommandLine', () => {
   });
 
   it('all options together, in any order', () => {
-    expect(run(['--clip-timeout-seconds', '7', '--once', '--settle-seconds', '3', '/w', '--poll-seconds', '4'])).toEqual({
+    const argv = ['--clip-timeout-seconds', '7', '--once', '--settle-seconds', '3', '/w', '--poll-seconds', '4', '--progress-seconds', '0'];
+    argv.push('--on-filed', '/usr/local/bin/notify', '--hook-timeout-seconds', '9', '--log-format', 'json');
+    expect(run(argv)).toEqual({
       folder: '/w',
       once: true,
       pollSeconds: 4,
       settleSeconds: 3,
       clipTimeoutSeconds: 7,
+      progressSeconds: 0,
+      onFiled: '/usr/local/bin/notify',
+      hookTimeoutSeconds: 9,
+      logFormat: 'json',
     });
   });
 
@@ -87,10 +93,57 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['/w', '--version'])).toEqual({ kind: 'version' });
   });
 
-  it('the usage text names every option', () => {
-    for (const o of ['<folder>', '--once', '--poll-seconds N', '--settle-seconds N', '--clip-timeout-seconds N', '-h, --help', '--version']) {
-      expect(USAGE).toContain(o);
+  it('the usage text names every declared option with its default, and both subcommands', () => {
+    for (const o of OPTIONS) {
+      expect(USAGE).toContain(`--${o.name}`);
+      if (o.kind === 'seconds' || o.kind === 'choice') expect(USAGE).toContain(`(default: ${o.default}`);
     }
+    for (const o of ['FOLDER', 'validate FILE...', 'status FOLDER', '-h, --help']) expect(USAGE).toContain(o);
+  });
+
+  it('every declared default is the one the parser applies', () => {
+    const parsed = run(['/w']);
+    const byName: Record<string, unknown> = {
+      'poll-seconds': parsed.pollSeconds,
+      'settle-seconds': parsed.settleSeconds,
+      'clip-timeout-seconds': parsed.clipTimeoutSeconds,
+      'progress-seconds': parsed.progressSeconds,
+      'hook-timeout-seconds': parsed.hookTimeoutSeconds,
+      'log-format': parsed.logFormat,
+    };
+    for (const o of OPTIONS) if (o.kind === 'seconds' || o.kind === 'choice') expect(byName[o.name]).toBe(o.default);
+  });
+
+  describe('subcommands', () => {
+    it('validate takes one or more files and --json', () => {
+      expect(parseCommandLine(['validate', 'a.json', 'b.json'])).toEqual({ kind: 'validate', files: ['a.json', 'b.json'], json: false });
+      expect(parseCommandLine(['validate', '--json', 'a.json'])).toEqual({ kind: 'validate', files: ['a.json'], json: true });
+      expect(usageError(['validate'])).toBe('validate needs at least one JobSpec file');
+    });
+
+    it('status takes one folder and --json', () => {
+      expect(parseCommandLine(['status', '/w', '--json'])).toEqual({ kind: 'status', folder: '/w', json: true });
+      expect(usageError(['status'])).toBe('status needs one watch folder');
+      expect(usageError(['status', '/a', '/b'])).toBe('status needs one watch folder, got 2 arguments');
+    });
+
+    it('rejects an option of another command', () => {
+      expect(usageError(['status', '/w', '--once'])).toBe("option '--once' does not apply to status");
+      expect(usageError(['validate', 'a.json', '--poll-seconds', '3'])).toBe("option '--poll-seconds' does not apply to validate");
+      expect(usageError(['/w', '--json'])).toBe("option '--json' does not apply to running a folder");
+    });
+
+    it('a folder that is named like a subcommand is run when written as a path', () => {
+      expect(run(['./status']).folder).toBe('./status');
+    });
+  });
+
+  it('--log-format takes text or json only', () => {
+    expect(usageError(['/w', '--log-format', 'xml'])).toBe("--log-format must be one of text, json, got 'xml'");
+  });
+
+  it('--on-filed needs a program', () => {
+    expect(usageError(['/w', '--on-filed='])).toBe("--on-filed needs a program, got ''");
   });
 
   describe('usage errors (one line each)', () => {

@@ -1,11 +1,11 @@
-// Log over the process's stdout and stderr that a broken console can never stop. `--once | head -1`
+// The console over the process's stdout and stderr that a broken console can never stop. `--once | head -1`
 // closes stdout after one line, a service manager's log pipe can go away, a terminal can hang up: each
 // makes the next write fail (EPIPE, EIO, EBADF), and Node reports that as an 'error' event which, left
 // unhandled, kills the process mid-job with the JobSpec stranded in running/. The console is only a
 // courtesy (results are the record), so a stream that failed once is not written to again, quietly.
 
 import type { Writable } from 'node:stream';
-import type { Log } from '../ports.ts';
+import type { Console } from '../ports.ts';
 
 export interface ConsoleStreams {
   /** Progress lines (stdout). */
@@ -32,8 +32,6 @@ function lineWriter(stream: Writable): (line: string) => void {
   };
 }
 
-export function createConsoleLog({ out, err }: ConsoleStreams): Log {
-  const info = lineWriter(out);
-  const error = lineWriter(err);
-  return { info, error };
+export function createConsole({ out, err }: ConsoleStreams): Console {
+  return { out: lineWriter(out), err: lineWriter(err) };
 }

@@ -5,6 +5,7 @@ import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { TranscodeOutcome, TranscodeRequest, Transcoder } from '../ports.ts';
+import { createProgressReader } from './ffmpeg-progress.ts';
 import { createTailBuffer } from './stderr-tail.ts';
 
 /** contract §9: the result keeps the last 64 KiB of stderr. */
@@ -47,7 +48,7 @@ export async function locateOnPath(pathEnv: string | undefined, name: string): P
 }
 
 async function runFfmpeg(request: TranscodeRequest): Promise<TranscodeOutcome> {
-  const { argv, timeoutMs, signal, onSpawn } = request;
+  const { argv, timeoutMs, signal, onSpawn, onProgress } = request;
   // A bad timeout is a bug in the caller, not a failed process: execa would treat 0 as "no timeout" and
   // Node would fire an oversized one at once.
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
@@ -80,8 +81,12 @@ async function runFfmpeg(request: TranscodeRequest): Promise<TranscodeOutcome> {
     // execa throws synchronously for arguments the OS cannot take (a NUL byte, say).
     return notStarted(messageOf(error));
   }
+  const progress = onProgress === undefined ? null : createProgressReader(onProgress);
+  const decoder = new TextDecoder();
   subprocess.stderr.on('data', (chunk: Uint8Array | string) => {
-    tail.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    tail.push(bytes);
+    progress?.push(decoder.decode(bytes, { stream: true }));
   });
   // Map the result now so the promise is handled even while onSpawn is still pending.
   const outcome = subprocess.then(

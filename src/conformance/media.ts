@@ -35,6 +35,12 @@ export const MediaDescriptorSchema = Type.Object(
     stderr: Type.Optional(Type.String({ description: 'Text written to stderr' })),
     stderr_bytes: Type.Optional(Type.Integer({ minimum: 0, description: 'Additional filler bytes written to stderr after `stderr`' })),
     duration_ms: Type.Optional(Type.Integer({ minimum: 0, description: 'How long the run takes (default 1000)' })),
+    progress_reports: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Report progress as FFmpeg does: a `Duration:` line of duration_ms first, then this many stats lines (`time=… speed=1x`) evenly over the run',
+      }),
+    ),
     hang: Type.Optional(Type.Boolean({ description: 'Never finish by itself: only a timeout or a stop ends it' })),
     kill_runner: Type.Optional(
       Type.Union([Type.Boolean(), Type.Literal('after_output')], {
@@ -86,11 +92,24 @@ export function fakeOutputBytes(length: number): Uint8Array {
   return bytes;
 }
 
-/** stderr text for a descriptor: its `stderr`, then `stderr_bytes` of filler lines. */
+/** Milliseconds as FFmpeg writes a media time: HH:MM:SS.cc. */
+function mediaTime(ms: number): string {
+  const cs = Math.floor(ms / 10);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(Math.floor(cs / 360_000))}:${two(Math.floor(cs / 6000) % 60)}:${two(Math.floor(cs / 100) % 60)}.${two(cs % 100)}`;
+}
+
+/** stderr text for a descriptor: its `stderr`, then `stderr_bytes` of filler lines, then (with `progress_reports`) the input's duration. */
 export function fakeStderr(descriptor: MediaDescriptor): string {
   const filler = descriptor.stderr_bytes ?? 0;
   const line = 'frame=    1 fps=0.0 q=0.0 size=       0kB time=00:00:00.00 bitrate=N/A speed=   0x\n';
-  return (descriptor.stderr ?? '') + line.repeat(Math.ceil(filler / line.length)).slice(0, filler);
+  const duration = descriptor.progress_reports === undefined ? '' : `  Duration: ${mediaTime(descriptor.duration_ms ?? 1000)}, start: 0.000000, bitrate: N/A\n`;
+  return (descriptor.stderr ?? '') + line.repeat(Math.ceil(filler / line.length)).slice(0, filler) + duration;
+}
+
+/** The stats line FFmpeg writes (ended by \r) when `doneMs` of the input are encoded, at real-time speed. */
+export function fakeProgressLine(doneMs: number): string {
+  return `frame=${String(Math.floor(doneMs / 40)).padStart(5)} fps= 25 q=28.0 size=     256kB time=${mediaTime(doneMs)} bitrate= 512.0kbits/s speed=   1x\r`;
 }
 
 /**

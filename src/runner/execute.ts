@@ -7,10 +7,13 @@ import { dirname } from 'node:path';
 import type { Deps, FileStat, TranscodeOutcome } from '../ports.ts';
 import { lstatOrNull } from '../ports.ts';
 import { buildFfmpegArgv } from '../engine/command.ts';
+import { oneLine } from '../log.ts';
 import type { ClipResult } from '../result.ts';
 import { durationSeconds, formatTimestamp } from '../result.ts';
 import type { HeldLock } from './lock.ts';
 import type { ClipPlan, JobPlan } from './plan.ts';
+import type { ClipLabel } from './progress.ts';
+import { trackProgress } from './progress.ts';
 import { publishOutput } from './publish.ts';
 import { sourceChange, sourceIdentity } from './source-check.ts';
 
@@ -18,7 +21,17 @@ export interface ExecutionContext {
   readonly deps: Deps;
   readonly stop: AbortSignal;
   readonly clipTimeoutMs: number;
+  /** How often a progress line is printed during an encode; 0: never. */
+  readonly progressMs: number;
   readonly lock: HeldLock;
+}
+
+/** Which job a clip belongs to, for the log and the lock's activity. */
+export interface JobLabel {
+  readonly name: string;
+  readonly jobId: string;
+  /** When the job started (a result timestamp). */
+  readonly startedAt: string;
 }
 
 export interface Execution {
@@ -46,20 +59,31 @@ async function sizeOfFile(deps: Deps, path: string): Promise<number | null> {
   return stat?.kind === 'file' ? stat.size : null;
 }
 
-async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffmpeg: string | null): Promise<ClipResult> {
+async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffmpeg: string | null, label: ClipLabel): Promise<ClipResult> {
   const { deps } = ctx;
   const startedMs = deps.clock.now();
   const argv = buildFfmpegArgv({ ffmpeg: ffmpeg ?? 'ffmpeg', profile: plan.profile, source: clip.source, partialOutput: clip.partial, fps: plan.fps });
   let outcome: TranscodeOutcome = { exitCode: null, signal: null, timedOut: false, stderrTail: '' };
   let sourceBefore: FileStat | null = null;
+  deps.log.event('clip-start', `Clip ${label.clip}/${label.clips} of ${label.job}: ${clip.sourcePath} -> ${clip.output}`, {
+    job: label.job,
+    job_id: label.jobId,
+    clip: label.clip,
+    clips: label.clips,
+    source: clip.sourcePath,
+    output: clip.output,
+  });
   if (ffmpeg !== null) {
     sourceBefore = await sourceIdentity(deps, clip.source);
+    const progress = trackProgress(deps, ctx.lock, label, ctx.progressMs);
     outcome = await deps.transcoder.run({
       argv,
       timeoutMs: ctx.clipTimeoutMs,
       signal: ctx.stop,
-      onSpawn: (pid) => ctx.lock.recordChild(pid),
+      onSpawn: (pid) => ctx.lock.recordChild(pid, progress.activity),
+      onProgress: (report) => progress.report(report),
     });
+    await progress.settle();
     await ctx.lock.recordChild(null);
   }
   // Whether the stop came while FFmpeg ran: one that arrives later (while the output is published) stops
@@ -106,13 +130,31 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
   };
 }
 
-export async function executeClips(ctx: ExecutionContext, plan: JobPlan): Promise<Execution> {
+function logClipEnd(ctx: ExecutionContext, label: ClipLabel, result: ClipResult): void {
+  const reason = result.failure_reason;
+  const how = reason === null ? `${result.output_size_bytes ?? 0} bytes` : oneLine(reason);
+  ctx.deps.log.event('clip-end', `Clip ${label.clip}/${label.clips} of ${label.job} ${result.status}: ${how}`, {
+    job: label.job,
+    job_id: label.jobId,
+    clip: label.clip,
+    clips: label.clips,
+    status: result.status,
+    reason,
+    exit_code: result.exit_code,
+    output: result.resolved_output_path,
+    output_size_bytes: result.output_size_bytes,
+  });
+}
+
+export async function executeClips(ctx: ExecutionContext, plan: JobPlan, job: JobLabel): Promise<Execution> {
   // Located once per job, not per clip: a PATH search is cheap but not free.
   const ffmpeg = await ctx.deps.transcoder.locate();
   const clips: ClipResult[] = [];
-  for (const clip of plan.clips) {
+  for (const [index, clip] of plan.clips.entries()) {
     if (ctx.stop.aborted) return { clips, failureReason: INTERRUPTED };
-    const result = await runClip(ctx, plan, clip, ffmpeg);
+    const label: ClipLabel = { job: job.name, jobId: job.jobId, jobStartedAt: job.startedAt, clip: index + 1, clips: plan.clips.length, source: clip.sourcePath };
+    const result = await runClip(ctx, plan, clip, ffmpeg, label);
+    logClipEnd(ctx, label, result);
     clips.push(result);
     if (result.failure_reason !== null) return { clips, failureReason: result.failure_reason };
   }

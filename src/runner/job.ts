@@ -6,15 +6,14 @@
 import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
 import { DISK_TROUBLE_CODES, fsErrorCode } from '../ports.ts';
-import { parseJobSpec } from '../jobspec/parse.ts';
 import type { FinalStatus } from '../result.ts';
 import type { Execution, ExecutionContext } from './execute.ts';
 import { executeClips } from './execute.ts';
+import { formatTimestamp } from '../result.ts';
 import { buildJobResult } from './job-result.ts';
 import type { Layout } from './layout.ts';
 import type { PlanFailure } from './plan.ts';
-import { planJob } from './plan.ts';
-import { readJobSpecFile } from './read-jobspec.ts';
+import { prepareJob } from './prepare.ts';
 import type { SettledNames } from './settle.ts';
 import { settleJob } from './settle.ts';
 import { recreateIfMissing } from './state-folders.ts';
@@ -22,10 +21,12 @@ import { recreateIfMissing } from './state-folders.ts';
 export interface JobContext extends ExecutionContext {
   readonly layout: Layout;
   readonly workerStartedAt: string;
+  /** The job being processed now (its name), for the stop event to name it; null between jobs. */
+  readonly current: { job: string | null };
 }
 
 export type JobOutcome =
-  | { readonly kind: 'settled'; readonly status: FinalStatus; readonly settled: SettledNames; readonly reason: string | null }
+  | { readonly kind: 'settled'; readonly status: FinalStatus; readonly jobId: string; readonly settled: SettledNames; readonly reason: string | null }
   /** Not claimed: `running/<name>` is taken, or the file vanished. Neither success nor failure. */
   | { readonly kind: 'not-claimed'; readonly why: 'running-taken' | 'vanished' | 'claim-failed'; readonly detail: string };
 
@@ -72,32 +73,31 @@ export async function processJob(ctx: JobContext, name: string): Promise<JobOutc
   const { deps, layout } = ctx;
   const unclaimed = await claim(deps, layout, name);
   if (unclaimed !== null) return unclaimed;
+  deps.log.event('claim', `Claimed ${name}: moved to running/`, { job: name });
+  ctx.current.job = name;
+  try {
+    return await runClaimed(ctx, name);
+  } finally {
+    ctx.current.job = null;
+  }
+}
+
+async function runClaimed(ctx: JobContext, name: string): Promise<JobOutcome> {
+  const { deps, layout } = ctx;
 
   const jobspecPath = join(layout.running, name);
   const startedMs = deps.clock.now();
-  let jobId = 'unknown';
   let planFailure: PlanFailure | null = null;
   let execution = notStarted();
   let profile: string | null = null;
 
-  const read = await readJobSpecFile(deps.fs, jobspecPath);
-  const entry = read.entry;
-  if (!read.ok) {
-    planFailure = { reason: read.reason, stage: 'pre-job', routed: false, profile: null };
+  const prepared = await prepareJob(deps, jobspecPath, { startedMs, probe: true });
+  const { jobId, entry } = prepared;
+  if (!prepared.outcome.ok) {
+    planFailure = prepared.outcome.failure;
   } else {
-    const parsed = parseJobSpec(read.bytes);
-    jobId = parsed.jobId;
-    if (!parsed.ok) {
-      planFailure = { reason: parsed.reason, stage: 'pre-job', routed: false, profile: null };
-    } else {
-      const planned = await planJob({ deps, jobId, spec: parsed.spec, startedMs });
-      if (!planned.ok) {
-        planFailure = planned.failure;
-      } else {
-        profile = planned.plan.profile.name;
-        execution = await executeClips(ctx, planned.plan);
-      }
-    }
+    profile = prepared.outcome.plan.profile.name;
+    execution = await executeClips(ctx, prepared.outcome.plan, { name, jobId, startedAt: formatTimestamp(startedMs) });
   }
 
   const result = buildJobResult({
@@ -112,5 +112,5 @@ export async function processJob(ctx: JobContext, name: string): Promise<JobOutc
     profile,
   });
   const settled = await settleJob(deps, layout, name, result, { entry });
-  return { kind: 'settled', status: result.final_status, settled, reason: planFailure?.reason ?? execution.failureReason };
+  return { kind: 'settled', status: result.final_status, jobId, settled, reason: planFailure?.reason ?? execution.failureReason };
 }

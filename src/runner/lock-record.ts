@@ -17,6 +17,25 @@ export interface LockRecord {
   readonly started_at: string;
   readonly ffmpeg_pid: number | null;
   readonly ffmpeg_start_time: string | null;
+  /** What the holder's FFmpeg is doing, for `status`; absent between clips (and in older records). */
+  readonly activity?: LockActivity;
+}
+
+/** The clip being encoded and how far it is, as the holder last wrote it. */
+export interface LockActivity {
+  /** The JobSpec's name in running/. */
+  readonly job: string;
+  readonly job_id: string;
+  readonly job_started_at: string;
+  /** From 1. */
+  readonly clip: number;
+  readonly clips: number;
+  readonly source: string;
+  readonly clip_started_at: string;
+  readonly done_seconds: number | null;
+  readonly total_seconds: number | null;
+  readonly speed: number | null;
+  readonly updated_at: string;
 }
 
 function encode(record: LockRecord): Uint8Array {
@@ -29,7 +48,7 @@ function decode(bytes: Uint8Array): LockRecord | null {
   const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
   const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
   if (typeof v.pid !== 'number' || typeof v.host !== 'string') return null;
-  return {
+  const record: LockRecord = {
     pid: v.pid,
     host: v.host,
     boot_id: text(v.boot_id),
@@ -37,6 +56,36 @@ function decode(bytes: Uint8Array): LockRecord | null {
     started_at: text(v.started_at) ?? '',
     ffmpeg_pid: num(v.ffmpeg_pid),
     ffmpeg_start_time: text(v.ffmpeg_start_time),
+  };
+  const activity = decodeActivity(v.activity, text, num);
+  return activity === null ? record : { ...record, activity };
+}
+
+/** The activity, when the record carries a whole one: `status` shows nothing rather than something made up. */
+function decodeActivity(raw: unknown, text: (x: unknown) => string | null, num: (x: unknown) => number | null): LockActivity | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const a = raw as Record<string, unknown>;
+  const job = text(a.job);
+  const jobId = text(a.job_id);
+  const clip = num(a.clip);
+  const clips = num(a.clips);
+  const source = text(a.source);
+  const started = text(a.clip_started_at);
+  const jobStarted = text(a.job_started_at);
+  const updated = text(a.updated_at);
+  if (job === null || jobId === null || clip === null || clips === null || source === null || started === null || jobStarted === null || updated === null) return null;
+  return {
+    job,
+    job_id: jobId,
+    job_started_at: jobStarted,
+    clip,
+    clips,
+    source,
+    clip_started_at: started,
+    done_seconds: num(a.done_seconds),
+    total_seconds: num(a.total_seconds),
+    speed: num(a.speed),
+    updated_at: updated,
   };
 }
 

@@ -14,12 +14,17 @@ import type { Layout } from './layout.ts';
 import { lockAsideNameOf, lockTempNameOf, pidOfLockScratch } from './filing-names.ts';
 import type { OrphanEnd } from './lock-liveness.ts';
 import { holderState, terminateOrphan } from './lock-liveness.ts';
-import type { LockRecord } from './lock-record.ts';
+import type { LockActivity, LockRecord } from './lock-record.ts';
 import { readLockRecord, writeLockRecord } from './lock-record.ts';
 
 export interface HeldLock {
-  /** Records (or clears, with null) the FFmpeg child's pid. */
-  recordChild(pid: number | null): Promise<void>;
+  /**
+   * Records (or clears, with null) the FFmpeg child's pid, with what it encodes (for `status`): one write
+   * that orphan cleanup needs anyway carries both.
+   */
+  recordChild(pid: number | null, activity?: LockActivity): Promise<void>;
+  /** Records how far the current FFmpeg child is (a long encode's progress, for `status`). */
+  recordActivity(activity: LockActivity): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -64,14 +69,30 @@ async function createLock(deps: Deps, layout: Layout, record: LockRecord): Promi
 
 function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
   const temp = tempOf(layout, deps.host.pid);
-  return {
-    async recordChild(pid) {
-      const startTime = pid === null ? null : await deps.host.startTimeOf(pid);
+  let current = record;
+  // One write at a time: a progress report can arrive while the spawn's own write is still under way, and
+  // two writers of one temp file would interleave.
+  let queue: Promise<void> = Promise.resolve();
+  const write = (next: (now: LockRecord) => LockRecord): Promise<void> => {
+    const done = queue.then(async () => {
+      const record = next(current);
       await ignoreMissing(deps.fs.unlink(temp));
       // A write that fails (ENOSPC) leaves its temp file behind; the next holder's sweep removes it.
-      await writeLockRecord(deps.fs, temp, { ...record, ffmpeg_pid: pid, ffmpeg_start_time: startTime });
+      await writeLockRecord(deps.fs, temp, record);
       // Renaming over our own lock replaces nothing anyone else owns.
       await deps.fs.rename(temp, layout.lock);
+      current = record;
+    });
+    queue = done.catch(() => undefined);
+    return done;
+  };
+  return {
+    async recordChild(pid, activity) {
+      const startTime = pid === null ? null : await deps.host.startTimeOf(pid);
+      await write(({ activity: _previous, ...base }) => ({ ...base, ffmpeg_pid: pid, ffmpeg_start_time: startTime, ...(activity === undefined ? {} : { activity }) }));
+    },
+    async recordActivity(activity) {
+      await write((now) => ({ ...now, activity }));
     },
     async release() {
       await deps.fs.unlink(layout.lock);

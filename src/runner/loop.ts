@@ -2,7 +2,10 @@
 // name order; a stop request lets the current job settle (interrupting its FFmpeg) and starts no other.
 
 import { join } from 'node:path';
+import { oneLine } from '../log.ts';
 import type { FinalStatus } from '../result.ts';
+import type { FiledJob, HookContext } from './hook.ts';
+import { runFiledHook } from './hook.ts';
 import type { JobContext } from './job.ts';
 import { processJob } from './job.ts';
 import { listCandidates, readinessOf } from './scan.ts';
@@ -11,6 +14,7 @@ export interface LoopOptions {
   readonly once: boolean;
   readonly pollMs: number;
   readonly settleMs: number;
+  readonly hook: HookContext | null;
 }
 
 export interface ScanSummary {
@@ -23,57 +27,99 @@ export interface ScanSummary {
 const TALLY: Record<FinalStatus, keyof ScanSummary> = { COMPLETED: 'completed', FAILED: 'failed', PARTIAL: 'partial' };
 
 /**
- * Console lines stay one line and cannot carry terminal escapes from hostile names or reasons. A byte of
- * a name that is not UTF-8 (a lone surrogate, path-bytes.ts) is shown as `\udcNN`, as result files show it.
+ * What was last said of each file that stays in pending/, so that it is said once and not at every poll:
+ * again only when what there is to say changes, or after the file left pending/ and came back.
  */
-function printable(text: string): string {
-  return text.replace(/\p{Cc}|\p{Cs}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export class PendingNotices {
+  private said = new Map<string, string>();
+  private now = new Map<string, string>();
+
+  /** True when `notice` is news for `name` in this scan. */
+  isNews(name: string, notice: string): boolean {
+    this.now.set(name, notice);
+    return this.said.get(name) !== notice;
+  }
+
+  /** Ends a scan: what was not said of a file in it is forgotten. */
+  endScan(): void {
+    this.said = this.now;
+    this.now = new Map();
+  }
 }
 
-function describe(folder: string, name: string): string {
+function shownPath(folder: string, name: string): string {
   return `${folder.slice(folder.lastIndexOf('/') + 1)}/${name}`;
 }
 
-/** `quietWhenIdle`: in continuous mode an idle scan prints nothing, or the log would grow every poll. */
-export async function runScan(ctx: JobContext, settleMs: number, quietWhenIdle: boolean): Promise<ScanSummary> {
+/** The `filed` event of a job: where its JobSpec and result went. */
+export function logFiled(ctx: JobContext, filed: FiledJob): void {
+  const { folder, jobSpecName, resultName } = filed.settled;
+  const where = jobSpecName === null ? `${shownPath(folder, resultName)} (the JobSpec left running/ during the job)` : shownPath(folder, jobSpecName);
+  const said = filed.reason === null ? '' : ` (${oneLine(filed.reason)})`;
+  ctx.deps.log.event('filed', `${filed.status}: ${filed.name} -> ${where}${said}`, {
+    job: filed.name,
+    job_id: filed.jobId,
+    status: filed.status,
+    // The reason exactly as the result file has it: JSON carries line breaks without ambiguity.
+    reason: filed.reason,
+    jobspec: jobSpecName === null ? null : join(folder, jobSpecName),
+    result: join(folder, resultName),
+  });
+}
+
+/** `quietWhenIdle`: in continuous mode a scan with nothing new prints nothing, or the log would grow every poll. */
+export async function runScan(ctx: JobContext, options: LoopOptions, notices: PendingNotices, quietWhenIdle: boolean): Promise<ScanSummary> {
   const { deps, layout } = ctx;
   const summary: ScanSummary = { completed: 0, failed: 0, partial: 0, waiting: 0 };
+  let news = false;
   const candidates = await listCandidates(deps, layout);
   for (const name of candidates) {
     if (ctx.stop.aborted) break;
-    const readiness = await readinessOf(deps, join(layout.pending, name), settleMs);
+    const readiness = await readinessOf(deps, join(layout.pending, name), options.settleMs);
     if (readiness === 'vanished') continue;
     if (readiness === 'waiting') {
       summary.waiting += 1;
-      deps.log.info(printable(`Waiting: ${name} is not complete yet (not a JSON object, modified within the settle window)`));
+      const reason = 'not complete yet (not a complete JSON text, modified within the settle window)';
+      if (notices.isNews(name, reason)) {
+        deps.log.event('waiting', `Waiting: ${name} is ${reason}`, { job: name, reason });
+        news = true;
+      }
       continue;
     }
     const outcome = await processJob(ctx, name);
     if (outcome.kind === 'not-claimed') {
-      if (outcome.why === 'running-taken') deps.log.info(printable(`Skipped: ${name} stays in pending/ because ${outcome.detail}`));
-      if (outcome.why === 'claim-failed') deps.log.error(printable(`Skipped: ${name} stays in pending/: ${outcome.detail}`));
+      if (outcome.why !== 'vanished' && notices.isNews(name, outcome.detail)) {
+        const why = outcome.why === 'running-taken' ? ` because ${outcome.detail}` : `: ${outcome.detail}`;
+        deps.log.event('skipped', `Skipped: ${name} stays in pending/${why}`, { job: name, reason: outcome.detail });
+        news = true;
+      }
       continue;
     }
+    news = true;
     summary[TALLY[outcome.status]] += 1;
-    const { folder, jobSpecName, resultName } = outcome.settled;
-    const where = jobSpecName === null ? `${describe(folder, resultName)} (the JobSpec left running/ during the job)` : describe(folder, jobSpecName);
-    deps.log.info(printable(`${outcome.status}: ${name} -> ${where}${outcome.reason === null ? '' : ` (${outcome.reason})`}`));
+    const filed: FiledJob = { name, jobId: outcome.jobId, status: outcome.status, reason: outcome.reason, settled: outcome.settled };
+    logFiled(ctx, filed);
+    if (options.hook !== null) await runFiledHook(deps, options.hook, filed);
   }
-  if (quietWhenIdle && candidates.length === 0) return summary;
-  deps.log.info(
+  notices.endScan();
+  if (quietWhenIdle && !news) return summary;
+  deps.log.event(
+    'scan',
     `Scan complete: ${summary.completed} completed, ${summary.failed} failed, ${summary.partial} partial, ${summary.waiting} waiting`,
+    { ...summary },
   );
   return summary;
 }
 
 /** Returns the process exit code: with --once, 1 when any job ended FAILED or PARTIAL; else 0. */
 export async function runLoop(ctx: JobContext, options: LoopOptions): Promise<number> {
+  const notices = new PendingNotices();
   if (options.once) {
-    const summary = await runScan(ctx, options.settleMs, false);
+    const summary = await runScan(ctx, options, notices, false);
     return summary.failed + summary.partial > 0 ? 1 : 0;
   }
   while (!ctx.stop.aborted) {
-    await runScan(ctx, options.settleMs, true);
+    await runScan(ctx, options, notices, true);
     await ctx.deps.clock.sleep(options.pollMs, ctx.stop);
   }
   return 0;

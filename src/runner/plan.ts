@@ -74,9 +74,14 @@ export interface PlanInput {
   readonly spec: JobSpec;
   /** When the job started: the instant `{date}` and `{time}` name, so names are fixed before any clip. */
   readonly startedMs: number;
+  /**
+   * Whether to find out how the output volume publishes (a probe that creates and removes two files).
+   * Without it (`validate`, which must change nothing) the plan says `link`, the method a probe would try first.
+   */
+  readonly probe: boolean;
 }
 
-export async function planJob({ deps, jobId, spec, startedMs }: PlanInput): Promise<PlanOutcome> {
+export async function planJob({ deps, jobId, spec, startedMs, probe: probing }: PlanInput): Promise<PlanOutcome> {
   const validated = await validateJobSpec({ spec, fs: deps.fs, cwd: deps.cwd });
   if (!validated.ok) return fail(validated.reason, 'pre-job', false);
 
@@ -119,7 +124,7 @@ export async function planJob({ deps, jobId, spec, startedMs }: PlanInput): Prom
   }
   // Every clip writes into the same folder: one probe, with the first clip's names, tells its volume's method.
   const [first] = clips;
-  const probe = first === undefined ? ({ ok: true, method: 'link' } as const) : await probePublishing(deps, first);
+  const probe = first === undefined || !probing ? ({ ok: true, method: 'link' } as const) : await probePublishing(deps, first);
   if (!probe.ok) return fail(`${NAMING_PREFIX}${probe.reason}`, 'validation', true, profile.name);
   const fps = spec.fps_mode === 'explicit' && typeof spec.fps_explicit === 'number' ? spec.fps_explicit : null;
   return { ok: true, plan: { spec, profile, fps, outputDirectory: validated.outputDirectory, clips, publishMethod: probe.method } };

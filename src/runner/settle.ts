@@ -161,13 +161,13 @@ async function fileWithoutJobSpec(deps: Deps, layout: Layout, vanished: Vanished
         await deps.fs.unlink(temp);
         await deps.fs.fsyncDir(destination);
       }
-      deps.log.error(`${was} was moved to ${shown(found)} while its job ran: its result is ${shown(join(folder, resultName))}, beside it`);
+      deps.log.event('file-moved', `${was} was moved to ${shown(found)} while its job ran: its result is ${shown(join(folder, resultName))}, beside it`, { job: jobSpecName, result: join(folder, resultName) });
       await fsyncStateFolder(deps, layout, layout.running);
       return { folder, jobSpecName, resultName };
     }
-    deps.log.error(`${was} was moved to ${shown(found)} while its job ran, where ${resultName} is taken: its result is ${shown(join(destination, vanished.resultName))}`);
+    deps.log.event('file-moved', `${was} was moved to ${shown(found)} while its job ran, where ${resultName} is taken: its result is ${shown(join(destination, vanished.resultName))}`, { job: jobSpecName, result: join(destination, vanished.resultName) });
   } else {
-    deps.log.error(`${was} was moved or deleted while its job ran and is not in completed/ or failed/: its result is ${shown(join(destination, vanished.resultName))}`);
+    deps.log.event('file-moved', `${was} was moved or deleted while its job ran and is not in completed/ or failed/: its result is ${shown(join(destination, vanished.resultName))}`, { job: jobSpecName, result: join(destination, vanished.resultName) });
   }
   await publishTemp(deps, temp, join(destination, vanished.resultName));
   await fsyncStateFolder(deps, layout, layout.running);

@@ -19,7 +19,7 @@ export async function recreateIfMissing(deps: Deps, layout: Layout, folder: stri
   }
   // Without this, a power cut could take the new folder away with whatever is filed into it next.
   await deps.fs.fsyncDir(layout.root);
-  deps.log.error(`${basename(folder)}/ was missing from ${layout.root} (removed while the runner was working): created it again`);
+  deps.log.event('folder-recreated', `${basename(folder)}/ was missing from ${layout.root} (removed while the runner was working): created it again`, { folder });
   return true;
 }
 

@@ -9,7 +9,7 @@
 // really SIGKILLs the parent. spec/stand-ins.md documents it for implementers.
 
 import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { behaviourOf, decodeMedia, fakeOutputBytes, fakeStderr, outputFileOf, sourcePathOf } from './media.mjs';
+import { behaviourOf, decodeMedia, fakeOutputBytes, fakeProgressLine, fakeStderr, outputFileOf, sourcePathOf } from './media.mjs';
 
 // Look like FFmpeg to whoever reads /proc (a runner recognising its orphaned FFmpeg by name): comm and
 // argv[0] become `ffmpeg` instead of `node`.
@@ -120,6 +120,24 @@ async function playOut(plan, output, { untilMs, scale, ignoreStop }) {
   await sleepUntil(untilMs);
 }
 
+/**
+ * Writes FFmpeg's stats line `reports` times, evenly over the run (in real time: at most MAX_SLEEP_MS),
+ * as the in-process fake reports it; returns the timer, or null when there is nothing to report.
+ * @param {number | undefined} reports
+ * @param {number} durationMs
+ */
+function reportProgress(reports, durationMs) {
+  if (reports === undefined) return null;
+  const stepMs = durationMs / reports;
+  let made = 0;
+  const timer = setInterval(() => {
+    made += 1;
+    if (made > reports) return;
+    process.stderr.write(fakeProgressLine(Math.round(made * stepMs)));
+  }, Math.max(1, stepMs * scaleOf(durationMs)));
+  return timer;
+}
+
 /** @returns {Promise<number>} the exit code */
 async function main() {
   if (args.includes('-version')) {
@@ -169,8 +187,10 @@ async function main() {
     return 0;
   }
   await write(process.stderr, fakeStderr(descriptor));
+  const reports = behaviour.kind === 'hang' ? null : reportProgress(descriptor.progress_reports, behaviour.durationMs);
   if (behaviour.kind === 'hang') await sleep(Number.POSITIVE_INFINITY);
   else await playOut(behaviour.output, output, { untilMs: behaviour.durationMs, scale: scaleOf(behaviour.durationMs), ignoreStop: false });
+  if (reports !== null) clearInterval(reports);
   if (stopSignal !== 0) {
     // Like the real tool on SIGTERM: it finalises the truncated file it has and exits 255. A hang has
     // written nothing; a chunked output keeps what it has; one written at the end is half written.

@@ -6,7 +6,8 @@
 
 /**
  * @typedef {{ exit?: number, output_bytes?: number, no_output?: boolean, chunks?: number, stderr?: string, stderr_bytes?: number,
- *   duration_ms?: number, hang?: boolean, kill_runner?: boolean | 'after_output', signal?: string, comm?: string, wait_for_go?: boolean }} MediaDescriptor
+ *   duration_ms?: number, hang?: boolean, kill_runner?: boolean | 'after_output', signal?: string, comm?: string, wait_for_go?: boolean,
+ *   progress_reports?: number }} MediaDescriptor
  * @typedef {{ writes: { atMs: number, bytes: number }[], stopBytes: number | null }} OutputPlan
  * @typedef {{ kind: 'exit', code: number, durationMs: number, output: OutputPlan }
  *   | { kind: 'signal', signal: string, durationMs: number, output: OutputPlan }
@@ -30,6 +31,7 @@ const FIELDS = {
   signal: (/** @type {unknown} */ v) => typeof v === 'string',
   comm: (/** @type {unknown} */ v) => typeof v === 'string' && v.length >= 1 && v.length <= 15,
   wait_for_go: (/** @type {unknown} */ v) => typeof v === 'boolean',
+  progress_reports: (/** @type {unknown} */ v) => Number.isInteger(v) && Number(v) >= 1,
 };
 
 /**
@@ -82,7 +84,26 @@ export function isFakeOutput(bytes) {
 export function fakeStderr(descriptor) {
   const filler = descriptor.stderr_bytes ?? 0;
   const line = 'frame=    1 fps=0.0 q=0.0 size=       0kB time=00:00:00.00 bitrate=N/A speed=   0x\n';
-  return (descriptor.stderr ?? '') + line.repeat(Math.ceil(filler / line.length)).slice(0, filler);
+  const duration = descriptor.progress_reports === undefined ? '' : `  Duration: ${mediaTime(descriptor.duration_ms ?? 1000)}, start: 0.000000, bitrate: N/A\n`;
+  return (descriptor.stderr ?? '') + line.repeat(Math.ceil(filler / line.length)).slice(0, filler) + duration;
+}
+
+/**
+ * Milliseconds as FFmpeg writes a media time: HH:MM:SS.cc.
+ * @param {number} ms
+ */
+function mediaTime(ms) {
+  const cs = Math.floor(ms / 10);
+  const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  return `${two(Math.floor(cs / 360_000))}:${two(Math.floor(cs / 6000) % 60)}:${two(Math.floor(cs / 100) % 60)}.${two(cs % 100)}`;
+}
+
+/**
+ * The stats line FFmpeg writes (ended by \r) when `doneMs` of the input are encoded, at real-time speed.
+ * @param {number} doneMs
+ */
+export function fakeProgressLine(doneMs) {
+  return `frame=${String(Math.floor(doneMs / 40)).padStart(5)} fps= 25 q=28.0 size=     256kB time=${mediaTime(doneMs)} bitrate= 512.0kbits/s speed=   1x\r`;
 }
 
 /**

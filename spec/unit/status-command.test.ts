@@ -1,0 +1,132 @@
+// `status FOLDER` through runApp on memfs: counts, the lock holder (alive or stale), the running job with
+// its clip and FFmpeg's progress from the lock record, waiting, stuck and ignored files, the latest
+// results, and proof that it never takes the lock or changes the folder.
+
+import { describe, expect, it } from 'vitest';
+import { runApp } from '../../src/app.ts';
+import type { StatusReport } from '../../src/commands/status.ts';
+import { FAKE_EPOCH_MS } from '../harness/fake-clock.ts';
+import { FAKE_HOST } from '../harness/fake-host.ts';
+import { createCapturingConsole } from '../harness/fake-hooks.ts';
+import { memDeps } from '../support/mem-deps.ts';
+
+const READ_ONLY = new Set(['readdir', 'lstat', 'stat', 'openNoFollow', 'readFile']);
+const W = '/srv/watch';
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+const jobSpec = (id: string): string => JSON.stringify({ jobspec_version: '2.1', job_id: id, sources: ['/m/a.mov'], output_directory: '/o', codec: 'h264', container: 'mp4', resolution: 'half', naming_template: 'x' });
+const result = (id: string, status: string, reason?: string): string =>
+  JSON.stringify({ job_id: id, final_status: status, completed_at: '2026-03-04T05:00:00.000+00:00', _metadata: reason === undefined ? {} : { failure_reason: reason } });
+
+function lock(pid: number, activity?: Record<string, unknown>): string {
+  return JSON.stringify({ pid, host: FAKE_HOST.hostname, boot_id: null, start_time: null, started_at: '2026-03-04T04:00:00.000+00:00', ffmpeg_pid: 5000, ffmpeg_start_time: null, ...(activity === undefined ? {} : { activity }) });
+}
+
+async function status(files: Record<string, string>, json = true) {
+  const setup = memDeps({ dirs: [`${W}/pending`, `${W}/running`, `${W}/completed`, `${W}/failed`], files });
+  const { deps, vol, calls, clock } = setup;
+  // The pending files are older than the settle window, except where a test touches one.
+  clock.advance(60_000);
+  const console = createCapturingConsole();
+  const before = JSON.stringify(vol.toJSON());
+  const exit = await runApp(['status', W, ...(json ? ['--json'] : [])], { ...deps, console }, new AbortController().signal);
+  return { exit, console, calls, unchanged: JSON.stringify(vol.toJSON()) === before, report: () => JSON.parse(console.outLines.join('\n')) as StatusReport };
+}
+
+describe('status', () => {
+  it('shows counts, the live holder, the running job with its clip and progress, pending files and the latest results', async () => {
+    const run = await status({
+      [`${W}/.runner.lock`]: lock(FAKE_HOST.livePid, {
+        job: 'big.json',
+        job_id: 'big00001',
+        job_started_at: iso(FAKE_EPOCH_MS),
+        clip: 2,
+        clips: 3,
+        source: '/m/b.mov',
+        clip_started_at: iso(FAKE_EPOCH_MS + 20_000),
+        done_seconds: 30,
+        total_seconds: 120,
+        speed: 1.5,
+        updated_at: iso(FAKE_EPOCH_MS + 50_000),
+      }),
+      [`${W}/running/big.json`]: jobSpec('big00001'),
+      [`${W}/pending/a.json`]: jobSpec('a0000001'),
+      [`${W}/pending/big.json`]: jobSpec('dup00001'),
+      [`${W}/pending/notes.txt`]: 'hello',
+      [`${W}/completed/old.json`]: jobSpec('old00001'),
+      [`${W}/completed/old.result.json`]: result('old00001', 'COMPLETED'),
+      [`${W}/failed/bad.json`]: jobSpec('bad00001'),
+      [`${W}/failed/bad.result.json`]: result('bad00001', 'PARTIAL', 'JobSpec contract violation: Invalid codec'),
+    });
+
+    expect(run.exit).toBe(0);
+    const report = run.report();
+    expect(report.counts).toEqual({
+      pending: { jobspecs: 2, results: 0 },
+      running: { jobspecs: 1, results: 0 },
+      completed: { jobspecs: 1, results: 1 },
+      failed: { jobspecs: 1, results: 1 },
+    });
+    expect(report.lock).toEqual({ pid: FAKE_HOST.livePid, host: FAKE_HOST.hostname, started_at: '2026-03-04T04:00:00.000+00:00', state: 'alive' });
+    expect(report.running).toEqual([
+      {
+        name: 'big.json',
+        job_id: 'big00001',
+        state: 'running',
+        clip: 2,
+        clips: 3,
+        source: '/m/b.mov',
+        job_started_at: iso(FAKE_EPOCH_MS),
+        elapsed_seconds: 60,
+        clip_elapsed_seconds: 40,
+        done_seconds: 30,
+        total_seconds: 120,
+        percent: 25,
+        speed: 1.5,
+        progress_updated_at: iso(FAKE_EPOCH_MS + 50_000),
+      },
+    ]);
+    expect(report.pending).toEqual([
+      { name: 'a.json', state: 'ready', reason: null },
+      { name: 'big.json', state: 'stuck', reason: 'running/big.json already exists: it stays in pending/ until that name is free' },
+      { name: 'notes.txt', state: 'ignored', reason: expect.stringMatching(/^not a JobSpec name/) },
+    ]);
+    expect(report.recent.map((r) => [r.folder, r.name, r.status, r.reason])).toEqual(
+      expect.arrayContaining([
+        ['completed', 'old.result.json', 'COMPLETED', null],
+        ['failed', 'bad.result.json', 'PARTIAL', 'JobSpec contract violation: Invalid codec'],
+      ]),
+    );
+    expect(run.unchanged).toBe(true);
+    expect(run.calls.filter((call) => !READ_ONLY.has(call.split(' ')[0] ?? ''))).toEqual([]);
+  });
+
+  it('calls a dead holder’s lock stale and its job interrupted, and says so in text', async () => {
+    const run = await status({ [`${W}/.runner.lock`]: lock(999_999), [`${W}/running/left.json`]: jobSpec('left0001') }, false);
+
+    const text = run.console.outLines.join('\n');
+    expect(text).toContain(`Runner: pid 999999 on ${FAKE_HOST.hostname}, started 2026-03-04T04:00:00.000+00:00, STALE (its process is gone; the next start takes over)`);
+    expect(text).toContain('Stuck in running/: left.json (job_id left0001): no live runner; the next start files it as FAILED "runner interrupted"');
+    expect(run.unchanged).toBe(true);
+  });
+
+  it('shows a file that is still being written as waiting', async () => {
+    const setup = memDeps({ dirs: [`${W}/pending`], files: {} });
+    setup.vol.writeFileSync(`${W}/pending/half.json`, '{"jobspec_version": ');
+    const console = createCapturingConsole();
+    const exit = await runApp(['status', W, '--json'], { ...setup.deps, console }, new AbortController().signal);
+
+    expect(exit).toBe(0);
+    const report = JSON.parse(console.outLines.join('\n')) as StatusReport;
+    expect(report.pending).toEqual([{ name: 'half.json', state: 'waiting', reason: expect.stringMatching(/^not complete yet/) }]);
+    expect(report.lock).toBeNull();
+    expect(report.counts.running).toEqual({ jobspecs: null, results: null });
+  });
+
+  it('exits 2 for a folder that does not exist', async () => {
+    const run = await status({});
+    const missing = await runApp(['status', '/nowhere'], { ...memDeps().deps, console: run.console }, new AbortController().signal);
+    expect(missing).toBe(2);
+    expect(run.console.errLines.at(-1)).toMatch(/Watch folder does not exist: \/nowhere$/);
+  });
+});
