@@ -34,7 +34,10 @@ import { CODEC_CONTAINERS } from './validate.ts';
 /** A stable identifier, not a download address: the file is published with the package, not at a URL. */
 export const JOBSPEC_SCHEMA_ID = 'urn:watchfolder-runner:schema:jobspec-2.1';
 
-/** The JobSpec the schema offers as its example (an editor proposes it in an empty file). */
+/**
+ * The JobSpec the schema offers as its example (an editor proposes it in an empty file). It is
+ * examples/proxy_h264_low.json, which spec/unit/examples.test.ts runs through the runner's checks.
+ */
 export const EXAMPLE_JOBSPEC: JsonObject = {
   jobspec_version: '2.1',
   sources: ['/media/incoming/A001_C003.mov', '/media/incoming/A001_C004.mov'],
