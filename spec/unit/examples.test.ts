@@ -1,6 +1,7 @@
 // examples/: one ready JobSpec per FFmpeg profile. Each must get through everything the runner does
 // before FFmpeg starts, name its profile in its file name, validate against the published schema file,
-// and give the outputs examples/README.md promises; and every profile this runner can run has exactly one.
+// and give the outputs examples/README.md promises; every profile this runner can run has exactly one, and
+// README.md shows proxy_h264_low.json as it is.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -80,6 +81,21 @@ describe('examples/', () => {
 
   it('the schema’s own example is examples/proxy_h264_low.json', () => {
     expect(specOf('proxy_h264_low.json')).toEqual(EXAMPLE_JOBSPEC);
+  });
+
+  it('README.md shows examples/proxy_h264_low.json as it is, under "A JobSpec"', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## A JobSpec\n'));
+    expect(section).toContain(`\n\`\`\`json\n${readFileSync(join(EXAMPLES, 'proxy_h264_low.json'), 'utf8')}\`\`\`\n`);
+  });
+
+  // README.md tells editors to associate the schema in their settings because of this.
+  it('a JobSpec cannot name its schema with "$schema": the runner refuses it as an unknown field', async () => {
+    const withSchema = { $schema: '../schema/jobspec-2.1.schema.json', ...specOf('proxy_h264_low.json') };
+    expect(await runnerVerdict(new TextEncoder().encode(JSON.stringify(withSchema)))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('Unknown fields in JobSpec: [$schema]'),
+    });
   });
 
   // The verdict function must be able to say no, or the tests above prove nothing.
