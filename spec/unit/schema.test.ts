@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import Schema from 'typebox/schema';
 import { describe, it, expect } from 'vitest';
+import { PROFILE_NAMES, findProfile } from '../../src/engine/profiles.ts';
+import { parseJobSpec } from '../../src/jobspec/parse.ts';
 import {
   CODECS,
   CONTAINERS,
@@ -10,9 +13,10 @@ import {
   RESOLVE_EDITIONS,
   checkFieldType,
   describeFieldType,
-  jobSpecJsonSchema,
+  JobSpecSchema,
   type KnownField,
 } from '../../src/jobspec/schema.ts';
+import { EXAMPLE_JOBSPEC, JOBSPEC_SCHEMA_ID, jobSpecJsonSchema } from '../../src/jobspec/json-schema.ts';
 
 // Contract section 5, copied from the table: the test's independent statement of the schema.
 const CONTRACT_TABLE: ReadonlyArray<[KnownField, string, boolean]> = [
@@ -84,5 +88,97 @@ describe('JobSpec 2.1 schema', () => {
     expect(Object.keys(schema['properties'] as object).sort()).toEqual([...KNOWN_FIELDS]);
     const committed = readFileSync(new URL('../../schema/jobspec-2.1.schema.json', import.meta.url), 'utf8');
     expect(committed).toBe(`${JSON.stringify(schema, null, 2)}\n`);
+  });
+});
+
+/** The published schema's property for `key`, as the test reads it. */
+interface PublishedProperty {
+  readonly [keyword: string]: unknown;
+  readonly description?: string;
+  readonly const?: unknown;
+  readonly enum?: readonly unknown[];
+  readonly enumDescriptions?: readonly string[];
+  readonly anyOf?: ReadonlyArray<{ readonly enum?: readonly unknown[]; readonly enumDescriptions?: readonly string[]; readonly pattern?: string }>;
+}
+
+const published = jobSpecJsonSchema();
+const property = (key: KnownField): PublishedProperty => (published['properties'] as Record<string, PublishedProperty>)[key] ?? {};
+/** The canonical spellings a case-insensitive field offers (its `anyOf` branch with an `enum`). */
+const offered = (key: KnownField): readonly unknown[] => property(key).anyOf?.find((branch) => branch.enum)?.enum ?? [];
+
+describe('the published JobSpec schema (for editors)', () => {
+  it('keeps every keyword of JobSpecSchema, field by field: the types are never written twice', () => {
+    const plain = JSON.parse(JSON.stringify(JobSpecSchema)) as { properties: Record<string, Record<string, unknown>>; required: unknown };
+    expect(published['required']).toEqual(plain.required);
+    for (const key of KNOWN_FIELDS) expect(property(key)).toMatchObject(plain.properties[key] ?? {});
+  });
+
+  it('leaves the vocabularies out of JobSpecSchema, which the runtime type checks read', () => {
+    expect(JSON.stringify(JobSpecSchema)).not.toMatch(/"(enum|const|pattern)"/);
+    expect(checkFieldType('codec', 'h246')).toBe(true);
+    expect(checkFieldType('proxy_profile', 'no_such_profile')).toBe(true);
+  });
+
+  it('offers the runtime’s vocabularies, from the same constants', () => {
+    expect(property('jobspec_version').const).toBe('2.1');
+    expect(offered('codec')).toEqual([...CODECS]);
+    expect(offered('container')).toEqual([...CONTAINERS]);
+    expect(offered('resolution')).toEqual([...RESOLUTION_KEYWORDS]);
+    expect(property('fps_mode').enum).toEqual([...FPS_MODES]);
+    expect(property('requires_resolve_edition').enum).toEqual([...RESOLVE_EDITIONS]);
+    expect(property('proxy_profile').enum).toEqual([...PROFILE_NAMES, null]);
+  });
+
+  it('names every profile of the engine, and says which of them this runner cannot run', () => {
+    const { enum: names = [], enumDescriptions = [] } = property('proxy_profile');
+    expect(PROFILE_NAMES).toHaveLength(10);
+    for (const name of PROFILE_NAMES) {
+      const profile = findProfile(name);
+      const description = enumDescriptions[names.indexOf(name)] ?? '';
+      if (profile?.engine === 'ffmpeg') expect(description).toContain(`codec ${profile.codec}, container ${profile.container}, resolution ${profile.scale}`);
+      else expect(description).toContain('refused by this runner');
+    }
+  });
+
+  it('describes every offered value and every field', () => {
+    for (const key of KNOWN_FIELDS) {
+      expect(property(key).description, key).toMatch(/\S/);
+      const withValues = [property(key), ...(property(key).anyOf ?? [])].filter((s) => s.enumDescriptions !== undefined);
+      for (const schema of withValues) expect(schema.enumDescriptions, key).toHaveLength(schema.enum?.length ?? -1);
+    }
+    expect(property('container').description).toContain('leading "." ignored');
+  });
+
+  it('has an $id, a title and, as its example, a JobSpec the parse checks accept', () => {
+    expect(published['$id']).toBe(JOBSPEC_SCHEMA_ID);
+    expect(published['title']).toBe('JobSpec 2.1');
+    expect(published['examples']).toEqual([EXAMPLE_JOBSPEC]);
+    expect(parseJobSpec(new TextEncoder().encode(JSON.stringify(EXAMPLE_JOBSPEC))).ok).toBe(true);
+  });
+
+  // The spellings the runner accepts, and near misses, for each vocabulary: the compiled schema must say
+  // what parseJobSpec says (an editor that flags `H264` or passes `h246` would be wrong either way).
+  const validator = Schema.Compile(published);
+  const VARIANTS: ReadonlyArray<[KnownField, readonly string[]]> = [
+    ['codec', ['h264', 'H264', 'ProRes_Proxy', 'HEVC', 'h246', 'h264 ', ' h264', '.h264', 'prores', '', 'prores_\u017Ftandard']],
+    ['container', ['mov', 'MOV', '.mov', '.MoV', '..mov', 'mov.', 'mo', 'm\u212Aa', 'm\u212Av', 'mkv', 'M\u212AV']],
+    ['resolution', ['half', 'HALF', 'Quarter', 'same', '1920x1080', '1920X1080', '0x0', 'x1080', '1920x', '1920 x 1080', '.half', '１920x1080']],
+    ['fps_mode', ['explicit', 'same-as-source', 'Explicit', 'SAME-AS-SOURCE', 'same_as_source']],
+    ['requires_resolve_edition', ['either', 'free', 'studio', 'Studio', 'any']],
+    ['jobspec_version', ['2.1', '2.10', '2.1.0', ' 2.1']],
+  ];
+  it.each(VARIANTS)('accepts exactly the %s spellings the parse checks accept', (key, values) => {
+    const verdicts = values.map((value) => {
+      const spec = { ...EXAMPLE_JOBSPEC, [key]: value };
+      return { value, parse: parseJobSpec(new TextEncoder().encode(JSON.stringify(spec))).ok, schema: validator.Check(spec) };
+    });
+    expect(verdicts.filter((v) => v.parse !== v.schema)).toEqual([]);
+    // Both answers occur, so the comparison above is not vacuous.
+    expect(new Set(verdicts.map((v) => v.parse))).toEqual(new Set([true, false]));
+  });
+
+  it('accepts null and every profile name, and nothing else, as proxy_profile', () => {
+    for (const name of [...PROFILE_NAMES, null]) expect(validator.Check({ ...EXAMPLE_JOBSPEC, proxy_profile: name }), String(name)).toBe(true);
+    for (const name of ['PROXY_H264_LOW', 'proxy_h264', '']) expect(validator.Check({ ...EXAMPLE_JOBSPEC, proxy_profile: name }), name).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
 // stale and validates every scenario, golden and the manifest against the files themselves.
 
 import type { TSchema } from 'typebox';
-import { jobSpecJsonSchema } from '../jobspec/schema.ts';
+import { jobSpecJsonSchema } from '../jobspec/json-schema.ts';
 import { GoldenSchema } from './golden.ts';
 import { ManifestSchema } from './manifest.ts';
 import { ScenarioSchema } from './scenario.ts';

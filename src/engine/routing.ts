@@ -1,7 +1,8 @@
 // Engine routing by source extension (contract section 7). Every source must route to FFmpeg; the first
 // source that does not decides the reason, so an operator sees the most relevant problem first.
 
-const FFMPEG_EXTENSIONS = new Set(['mov', 'mp4', 'mkv', 'mxf', 'webm', 'avi', 'mpg', 'ts', 'm4v']);
+/** The source extensions (lowercased) that route to FFmpeg; also listed in the published JobSpec schema. */
+export const FFMPEG_EXTENSIONS: ReadonlySet<string> = new Set(['mov', 'mp4', 'mkv', 'mxf', 'webm', 'avi', 'mpg', 'ts', 'm4v']);
 const RAW_EXTENSIONS = new Set(['r3d', 'braw', 'ari', 'arx', 'crm', 'nev', 'dng']);
 const IMAGE_EXTENSIONS = new Set(['exr', 'dpx', 'tif', 'tiff', 'png', 'jpg', 'jpeg', 'bmp']);
 

@@ -11,7 +11,8 @@ export type ProfileSelection = { ok: true; profile: FfmpegProfile } | { ok: fals
 
 const PROFILE_PREFIX = 'Proxy profile validation failed: ';
 
-function sameCodec(a: string, b: string): boolean {
+/** Whether two lowercased codecs are the same (h265 ≡ hevc); the published schema names profiles with it. */
+export function sameCodec(a: string, b: string): boolean {
   const canonical = (c: string): string => (c === 'hevc' ? 'h265' : c);
   return canonical(a) === canonical(b);
 }
