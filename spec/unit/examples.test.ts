@@ -9,9 +9,10 @@ import Schema from 'typebox/schema';
 import { describe, expect, it } from 'vitest';
 import { findProfile, PROFILE_NAMES } from '../../src/engine/profiles.ts';
 import { EXAMPLE_JOBSPEC } from '../../src/jobspec/json-schema.ts';
-import { parseJobSpec } from '../../src/jobspec/parse.ts';
 import type { JobSpec } from '../../src/jobspec/schema.ts';
-import { planJob } from '../../src/runner/plan.ts';
+import { runApp } from '../../src/app.ts';
+import type { ValidateReport } from '../../src/commands/validate.ts';
+import { createCapturingConsole } from '../harness/fake-hooks.ts';
 import { memDeps } from '../support/mem-deps.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -21,22 +22,24 @@ const exampleFiles = readdirSync(EXAMPLES).filter((name) => name.endsWith('.json
 type Verdict = { ok: true; profile: string; outputs: readonly string[] } | { ok: false; reason: string };
 
 /**
- * What the runner says about a JobSpec file, short of running FFmpeg: the one place this test asks it.
- * parseJobSpec is the runner's parse entry point and planJob everything after it (section 6 validation,
- * routing, profile selection, output names, the preflight), on an in-memory disk that holds the
- * JobSpec's sources and output directory. When the `validate` subcommand exists, this becomes a call to it.
+ * What `validate` says about a JobSpec file: the subcommand itself through runApp, on an in-memory disk
+ * that holds the JobSpec (at /jobs/<name>), its sources and its output directory.
  */
-async function runnerVerdict(bytes: Uint8Array): Promise<Verdict> {
-  const parsed = parseJobSpec(bytes);
-  if (!parsed.ok) return { ok: false, reason: parsed.reason };
-  const spec: JobSpec = parsed.spec;
-  const { deps, clock } = memDeps({
-    dirs: [spec.output_directory, ...spec.sources.map((source) => dirname(source))],
+async function runnerVerdict(bytes: Uint8Array, name = 'example.json'): Promise<Verdict> {
+  const spec = JSON.parse(new TextDecoder().decode(bytes)) as Pick<JobSpec, 'sources' | 'output_directory'>;
+  const { deps } = memDeps({
+    dirs: ['/jobs', spec.output_directory, ...spec.sources.map((source) => dirname(source))],
     files: Object.fromEntries(spec.sources.map((source) => [source, 'media'])),
   });
-  const planned = await planJob({ deps, jobId: parsed.jobId, spec, startedMs: clock.now() });
-  if (!planned.ok) return { ok: false, reason: planned.failure.reason };
-  return { ok: true, profile: planned.plan.profile.name, outputs: planned.plan.clips.map((clip) => basename(clip.output)) };
+  await deps.fs.writeFileExclusive(`/jobs/${name}`, bytes);
+  const console = createCapturingConsole();
+  const exit = await runApp(['validate', '--json', `/jobs/${name}`], { ...deps, console }, new AbortController().signal);
+  const report = JSON.parse(console.outLines.join('\n')) as ValidateReport;
+  const [file] = report.files;
+  if (file === undefined) throw new Error('validate reported no file');
+  expect(exit).toBe(file.valid ? 0 : 1);
+  if (!file.valid) return { ok: false, reason: file.reason ?? '' };
+  return { ok: true, profile: file.profile ?? '', outputs: file.clips.map((clip) => basename(clip.output)) };
 }
 
 const read = (name: string): Uint8Array => readFileSync(join(EXAMPLES, name));
