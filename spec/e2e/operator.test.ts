@@ -1,0 +1,136 @@
+// What an operator sees, through the CLI on a real folder with the stand-in ffmpeg: `validate --json` of a
+// good and a bad JobSpec, `status --json` and the progress lines of an encode that is running, the stop
+// naming the job it interrupts, the JSON log of a `--once` run, and an `--on-filed` program.
+
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, execaSync } from 'execa';
+import type { ResultPromise } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StatusReport } from '../../src/commands/status.ts';
+import type { ValidateReport } from '../../src/commands/validate.ts';
+import { encodeMedia } from '../../src/conformance/media.ts';
+import { LOG_EVENTS } from '../../src/log-events.ts';
+import type { LogEventName } from '../../src/log-events.ts';
+import { messageOf } from '../support/silent-log.ts';
+import { REAL_PROCESS_TEST_MS, waitFor } from '../support/polling.ts';
+import type { Sandbox } from './stand-in.ts';
+import { jobSpec, makeSandbox, MEDIA } from './stand-in.ts';
+
+const CLI = join(import.meta.dirname, '../../src/cli.ts');
+const TSX = import.meta.resolve('tsx');
+
+function cli(sandbox: Sandbox, args: string[]) {
+  return execa(process.execPath, ['--import', TSX, CLI, ...args], { reject: false, env: { PATH: sandbox.path, TZ: 'UTC' }, cwd: sandbox.root });
+}
+
+/** Resolves with the first stdout line of `child` that contains `text`. */
+function lineWith(child: ResultPromise, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const line = seen.split('\n').find((l) => l.includes(text));
+      if (line !== undefined) resolve(line);
+    });
+    child.once('exit', () => reject(new Error(`exited before printing '${text}': ${seen}`)));
+  });
+}
+
+let sandbox: Sandbox;
+afterEach(() => sandbox.cleanup());
+
+describe('the operator’s CLI', { timeout: REAL_PROCESS_TEST_MS }, () => {
+  it('validate --json: a good JobSpec with its FFmpeg argv, a bad one with the runner’s reason; exit 1; nothing created', async () => {
+    sandbox = makeSandbox();
+    writeFileSync(join(sandbox.media, 'clip.mov'), MEDIA.ok);
+    writeFileSync(join(sandbox.root, 'good.json'), jobSpec(sandbox, ['clip.mov'], { job_id: 'good0001' }));
+    writeFileSync(join(sandbox.root, 'bad.json'), jobSpec(sandbox, ['clip.mov'], { codec: 'h246' }));
+
+    const run = await cli(sandbox, ['validate', '--json', 'good.json', 'bad.json']);
+
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.stdout) as ValidateReport;
+    expect(report.ffmpeg).toBe(join(sandbox.bin, 'ffmpeg'));
+    expect(report.files.map((f) => [f.file, f.valid, f.would_file_as])).toEqual([
+      ['good.json', true, null],
+      ['bad.json', false, 'PARTIAL'],
+    ]);
+    expect(report.files[0]?.clips[0]?.ffmpeg_command).toEqual(expect.arrayContaining([join(sandbox.bin, 'ffmpeg'), '-c:v', 'prores_ks', `${join(sandbox.out, 'clip_proxy.mov')}.partial`]));
+    expect(report.files[1]?.reason).toMatch(/^JobSpec contract violation: Invalid codec 'h246'/);
+    expect(readFileSync(join(sandbox.root, 'good.json'), 'utf8')).toBe(jobSpec(sandbox, ['clip.mov'], { job_id: 'good0001' }));
+    expect([readdirSync(sandbox.watch), readdirSync(sandbox.out)]).toEqual([[], []]);
+  });
+
+  it('a long encode: progress lines, status --json while it runs, and a stop that names the job it interrupts', async () => {
+    sandbox = makeSandbox();
+    // Ten minutes of media, FFmpeg reporting its progress every 100 ms.
+    writeFileSync(join(sandbox.media, 'long.mov'), encodeMedia({ duration_ms: 600_000, progress_reports: 6000 }));
+    mkdirSync(join(sandbox.watch, 'pending'));
+    writeFileSync(join(sandbox.watch, 'pending', 'long.json'), jobSpec(sandbox, ['long.mov'], { job_id: 'long0001' }));
+    const runner = cli(sandbox, [sandbox.watch, '--poll-seconds', '0.2', '--progress-seconds', '0.5']);
+
+    const progress = await lineWith(runner, 'Encoding long.json');
+    expect(messageOf(progress)).toMatch(/^Encoding long\.json clip 1\/1: 0:\d\d:\d\d of 0:10:00 \(\d+(\.\d)?%\), 1x$/);
+    const status = await waitFor('status to show the progress', () => {
+      const report = JSON.parse(statusOf(sandbox, ['status', '--json', sandbox.watch])) as StatusReport;
+      return report.running[0]?.done_seconds !== null && report.running[0]?.done_seconds !== undefined ? report : null;
+    });
+    expect(status.lock).toMatchObject({ pid: runner.pid, state: 'alive' });
+    expect(status.counts.running).toEqual({ jobspecs: 1, results: 0 });
+    expect(status.running[0]).toMatchObject({ name: 'long.json', job_id: 'long0001', state: 'running', clip: 1, clips: 1, total_seconds: 600, speed: 1 });
+
+    runner.kill('SIGTERM');
+    const done = await runner;
+    expect(done.exitCode).toBe(0);
+    expect(done.stderr.split('\n').map(messageOf)).toContain(
+      'Received SIGTERM: stopping; the running job long.json is interrupted (its FFmpeg is stopped and it is filed as FAILED "runner interrupted" unless its last clip already ended)',
+    );
+    expect(done.stdout.split('\n').map(messageOf)).toContain('FAILED: long.json -> failed/long.json (runner interrupted)');
+    const after = JSON.parse(statusOf(sandbox, ['status', '--json', sandbox.watch])) as StatusReport;
+    expect(after.lock).toBeNull();
+    expect(after.recent[0]).toMatchObject({ name: 'long.result.json', folder: 'failed', status: 'FAILED', reason: 'runner interrupted' });
+  });
+
+  it('--log-format json: every line of a --once run is a declared event with its fields', async () => {
+    sandbox = makeSandbox();
+    writeFileSync(join(sandbox.media, 'clip.mov'), MEDIA.ok);
+    mkdirSync(join(sandbox.watch, 'pending'));
+    writeFileSync(join(sandbox.watch, 'pending', 'job.json'), jobSpec(sandbox, ['clip.mov'], { job_id: 'json0001' }));
+
+    const run = await cli(sandbox, [sandbox.watch, '--once', '--log-format', 'json']);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.split('\n').map((line) => JSON.parse(line) as Record<string, unknown> & { event: LogEventName });
+    expect(lines.map((l) => l.event)).toEqual(['start', 'claim', 'clip-start', 'clip-end', 'filed', 'scan']);
+    for (const line of lines) expect(Object.keys(line).sort()).toEqual(['event', 'level', 'message', 'time', ...LOG_EVENTS[line.event].fields].sort());
+    expect(lines[4]).toMatchObject({ level: 'info', job: 'job.json', job_id: 'json0001', status: 'COMPLETED', reason: null, jobspec: join(sandbox.watch, 'completed', 'job.json') });
+  });
+
+  it('--on-filed: the program gets the result path and the outcome, and its failure changes nothing', async () => {
+    sandbox = makeSandbox();
+    writeFileSync(join(sandbox.media, 'clip.mov'), MEDIA.ok);
+    mkdirSync(join(sandbox.watch, 'pending'));
+    writeFileSync(join(sandbox.watch, 'pending', 'job.json'), jobSpec(sandbox, ['clip.mov'], { job_id: 'hook0001' }));
+    const hook = join(sandbox.root, 'on-filed.sh');
+    const seen = join(sandbox.root, 'seen.txt');
+    writeFileSync(hook, `#!/bin/sh\nprintf '%s|%s|%s|%s|%s\\n' "$1" "$RUNNER_STATUS" "$RUNNER_JOB_ID" "$RUNNER_JOBSPEC_PATH" "$RUNNER_RESULT_PATH" > '${seen}'\necho 'mam: not reachable' >&2\nexit 4\n`);
+    chmodSync(hook, 0o755);
+
+    const run = await cli(sandbox, [sandbox.watch, '--once', '--on-filed', hook]);
+
+    expect(run.exitCode).toBe(0);
+    const result = join(sandbox.watch, 'completed', 'job.result.json');
+    expect(readFileSync(seen, 'utf8')).toBe(`${result}|COMPLETED|hook0001|${join(sandbox.watch, 'completed', 'job.json')}|${result}\n`);
+    expect(run.stderr.split('\n').map(messageOf)).toContain(`Hook ${hook} for job.json exited with code 4; stderr: mam: not reachable`);
+    expect(JSON.parse(readFileSync(result, 'utf8')) as Record<string, unknown>).toMatchObject({ final_status: 'COMPLETED' });
+  });
+});
+
+/** `status` run to completion: its stdout. */
+function statusOf(sandbox: Sandbox, args: string[]): string {
+  const run = execaSync(process.execPath, ['--import', TSX, CLI, ...args], { reject: false, env: { PATH: sandbox.path, TZ: 'UTC' }, cwd: sandbox.root });
+  if (run.exitCode !== 0) throw new Error(`status exited ${run.exitCode}: ${run.stderr}`);
+  return run.stdout;
+}
