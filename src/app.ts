@@ -108,7 +108,8 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       deps.log.info(`Terminated orphaned FFmpeg process ${pid} of a previous runner${how}`);
     }
     const recovered = await recoverInterrupted({ deps, layout, workerStartedAt });
-    if (recovered > 0) deps.log.info(`Recovered ${recovered} interrupted job(s)`);
+    const interrupted = recovered.filter((job) => job.kind === 'interrupted').length;
+    if (interrupted > 0) deps.log.info(`Recovered ${interrupted} interrupted job(s)`);
     const ctx = { deps, layout, workerStartedAt, stop, clipTimeoutMs: Math.max(1, Math.round(options.clipTimeoutSeconds * 1000)), lock };
     return await runLoop(ctx, { once: options.once, pollMs: options.pollSeconds * 1000, settleMs: options.settleSeconds * 1000 });
   } catch (error) {
