@@ -111,7 +111,8 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     const interrupted = recovered.filter((job) => job.kind === 'interrupted').length;
     if (interrupted > 0) deps.log.info(`Recovered ${interrupted} interrupted job(s)`);
     const ctx = { deps, layout, workerStartedAt, stop, clipTimeoutMs: Math.max(1, Math.round(options.clipTimeoutSeconds * 1000)), lock };
-    return await runLoop(ctx, { once: options.once, pollMs: options.pollSeconds * 1000, settleMs: options.settleSeconds * 1000 });
+    const recoveryFiledFailure = recovered.some((job) => job.status !== 'COMPLETED');
+    return await runLoop(ctx, { once: options.once, pollMs: options.pollSeconds * 1000, settleMs: options.settleSeconds * 1000, recoveryFiledFailure });
   } catch (error) {
     // A failing disk (EIO, ENOSPC, …): stop claiming at once. Whatever is in running/ stays there and is
     // filed as interrupted by the next start, so pending/ is never drained into failed/.

@@ -103,7 +103,7 @@ describe('CLI on a real folder', { timeout: REAL_PROCESS_TEST_MS }, () => {
 
     const run = await cli(sandbox, [sandbox.watch, '--once']);
 
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode).toBe(1); // the recovered job is FAILED, and --once reports it (R11.6)
     expect(run.stdout).toContain('Recovered 1 interrupted job(s)');
     expect(readdirSync(join(sandbox.watch, 'running'))).toEqual([]);
     const result = readResult(join(sandbox.watch, 'failed', 'stuck.result.json'));

@@ -1,12 +1,27 @@
 // The console lines of a scan (SPEC.md R12.2, R12.3, R12.4), which goldens do not hold: one line per
 // candidate with its status, where it was filed and why, the waiting ones, the summary, control
-// characters escaped, and continuous mode quiet while pending/ is empty. Through runApp on memfs.
+// characters escaped, and continuous mode quiet while pending/ is empty; and what startup recovery's
+// line counts (R12.1). Through runApp on memfs.
 
 import { describe, expect, it } from 'vitest';
 import { baseJobSpec, withFields } from '../generated/base.ts';
 import { runTree } from '../support/run-tree.ts';
 
 const job = (id: string, clip: string): Record<string, unknown> => withFields(baseJobSpec(), { job_id: id, sources: [`{ROOT}/media/${clip}`] });
+
+describe("startup recovery's line", () => {
+  it('counts the jobs filed as interrupted, not a committed job whose filing recovery finished (R12.1)', async () => {
+    const committed = { 'watch/completed/done.json': job('done0001', 'done.mov'), 'watch/completed/.done.result.tmp': '{"final_status": "COMPLETED"}' };
+    const both = await runTree({ ...committed, 'watch/running/left.json': job('left0001', 'left.mov'), out: { $dir: true } });
+    expect(both.lines.filter((line) => line.startsWith('Recovered'))).toEqual(['Recovered 1 interrupted job(s)']);
+    expect(both.exit).toBe(1); // the interrupted job is FAILED (R11.6)
+
+    const alone = await runTree({ ...committed, out: { $dir: true } });
+    expect(alone.lines.filter((line) => line.startsWith('Recovered'))).toEqual([]);
+    expect(alone.exit).toBe(0); // a COMPLETED job recovery finished is no failure
+    expect(alone.tree['watch/completed/done.result.json']).toBeDefined();
+  });
+});
 
 describe('the console of a scan', () => {
   it('says per candidate what became of it, and sums the scan up', async () => {

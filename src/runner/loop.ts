@@ -11,6 +11,8 @@ export interface LoopOptions {
   readonly once: boolean;
   readonly pollMs: number;
   readonly settleMs: number;
+  /** This start's recovery filed a job FAILED or PARTIAL: with --once it counts like a job of the scan (R11.6). */
+  readonly recoveryFiledFailure: boolean;
 }
 
 export interface ScanSummary {
@@ -66,11 +68,14 @@ export async function runScan(ctx: JobContext, settleMs: number, quietWhenIdle: 
   return summary;
 }
 
-/** Returns the process exit code: with --once, 1 when any job ended FAILED or PARTIAL; else 0. */
+/**
+ * Returns the process exit code: with --once, 1 when any job of the scan or of the start's recovery ended
+ * FAILED or PARTIAL; else 0 (continuous mode reports outcomes in result files, not in its exit: R2.14).
+ */
 export async function runLoop(ctx: JobContext, options: LoopOptions): Promise<number> {
   if (options.once) {
     const summary = await runScan(ctx, options.settleMs, false);
-    return summary.failed + summary.partial > 0 ? 1 : 0;
+    return options.recoveryFiledFailure || summary.failed + summary.partial > 0 ? 1 : 0;
   }
   while (!ctx.stop.aborted) {
     await runScan(ctx, options.settleMs, true);
