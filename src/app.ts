@@ -16,7 +16,8 @@ import { layoutOf, STATE_FOLDERS } from './runner/layout.ts';
 import type { LockAttempt } from './runner/lock.ts';
 import { acquireLock } from './runner/lock.ts';
 import { ORPHAN_GRACE_MS } from './runner/lock-liveness.ts';
-import { runLoop } from './runner/loop.ts';
+import { runFiledHook } from './runner/hook.ts';
+import { filedOf, logRecovered, runLoop } from './runner/loop.ts';
 import { recoverInterrupted } from './runner/recover.ts';
 
 export const EXIT = { ok: 0, jobFailed: 1, usage: 2, busy: 3, internal: 70 } as const;
@@ -131,7 +132,7 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       deps.log.event('orphan-stopped', `Terminated orphaned FFmpeg process ${pid} of a previous runner${how}`, { pid, killed: end === 'killed' });
     }
     const recovered = await recoverInterrupted({ deps, layout, workerStartedAt });
-    if (recovered > 0) deps.log.event('recovered', `Recovered ${recovered} interrupted job(s)`);
+    for (const job of recovered) logRecovered(deps, job);
     const ctx = {
       deps,
       layout,
@@ -143,7 +144,9 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       current,
     };
     const hook = options.onFiled === null ? null : { program: options.onFiled, timeoutMs: Math.max(1, Math.round(options.hookTimeoutSeconds * 1000)) };
-    return await runLoop(ctx, { once: options.once, pollMs: options.pollSeconds * 1000, settleMs: options.settleSeconds * 1000, hook });
+    if (hook !== null) for (const job of recovered) await runFiledHook(deps, hook, filedOf(job));
+    const recoveryFiledFailure = recovered.some((job) => job.status !== 'COMPLETED');
+    return await runLoop(ctx, { once: options.once, pollMs: options.pollSeconds * 1000, settleMs: options.settleSeconds * 1000, hook, recoveryFiledFailure });
   } catch (error) {
     // A failing disk (EIO, ENOSPC, …): stop claiming at once. Whatever is in running/ stays there and is
     // filed as interrupted by the next start, so pending/ is never drained into failed/.

@@ -50,7 +50,7 @@ export const OPTIONS: readonly OptionDeclaration[] = [
     default: 5,
     allowZero: true,
     commands: RUN,
-    help: 'A JobSpec whose bytes are not a complete JSON text yet is processed only after it has stayed unchanged this long',
+    help: 'A JobSpec that is not a complete JSON object or array yet is processed only after it has stayed unchanged this long',
   },
   { name: 'clip-timeout-seconds', kind: 'seconds', default: 3600, allowZero: false, commands: RUN, help: 'Kill an FFmpeg run that takes longer than this' },
   {

@@ -16,16 +16,16 @@
 //   - each JobSpec is in exactly one place, nothing is in running/;
 //   - exactly one parseable result beside each settled JobSpec, final_status agreeing with the folder, and
 //     no result without its JobSpec; no `.tmp` visible;
-//   - --once: exit 1 exactly when the scan filed something in failed/; what stays in pending/ is not
-//     claimable yet.
+//   - --once: exit 1 exactly when the run (its scan or its recovery) filed something in failed/; what
+//     stays in pending/ is not claimable yet.
 // After the last run: pending/ and running/ are empty; only JobSpecs that can complete are in completed/.
 
 import type { RunOutcome } from '../../src/conformance/golden.ts';
 import { isPrivateRunnerFile } from '../../src/conformance/normalize.ts';
 import { isRunStep } from '../../src/conformance/steps.ts';
 import { MEMORY_ROOT } from '../harness/memory-run.ts';
-import { parseStrictJson } from '../../src/jobspec/json.ts';
-import { isJobSpecName, stemOfResultTemp } from '../../src/runner/filing-names.ts';
+import { isCompleteJsonContainer, parseStrictJson } from '../../src/jobspec/json.ts';
+import { isJobSpecName, resultTempNameOf, stemOfResultTemp } from '../../src/runner/filing-names.ts';
 import { MAX_JOBSPEC_BYTES } from '../../src/runner/read-jobspec.ts';
 import type { Observation, RawEntry, RawFile, RawTree } from './observed-run.ts';
 
@@ -94,12 +94,13 @@ function resultOf(tree: RawTree, folder: string, stem: string): Record<string, u
   }
 }
 
-/** Claimable by contract section 3 regardless of time: a JSON object, or over 1 MiB (filed unread). */
+/**
+ * Claimable by contract section 3 regardless of time: a complete JSON object or array (R3.5), or over
+ * 1 MiB (filed unread). A file that is not UTF-8 (no text here) is left out: never a false alarm.
+ */
 function claimableAtOnce(entry: RawFile): boolean {
   if (entry.size > MAX_JOBSPEC_BYTES) return true;
-  if (entry.text === null) return false;
-  const parsed = parseStrictJson(entry.text);
-  return parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value);
+  return entry.text !== null && isCompleteJsonContainer(new TextEncoder().encode(entry.text));
 }
 
 function settledProblems(tree: RawTree, initial: RawTree, where: string): string[] {
@@ -238,15 +239,17 @@ export function sequenceInvariantProblems(observation: Observation, expectations
       }
     }
     problems.push(...settledProblems(after, initial, where));
-    // Contract section 2: with --once, exit 1 exactly when a job of the scan ended FAILED or PARTIAL.
+    // Contract section 2 and R11.6: with --once, exit 1 exactly when a job this run filed, by its scan or
+    // its recovery, ended FAILED or PARTIAL: a JobSpec new in failed/, or one whose result temp a crashed
+    // run left beside it (a settle that recovery finished in this run).
     if (step.run.includes('--once')) {
-      const scanFailed = [...after.keys()].filter((path) => {
+      const runFailed = [...after.keys()].filter((path) => {
         const match = SETTLED.exec(path);
-        if (match?.[1] !== 'failed' || !isJobSpecName(match[2] ?? '') || before.has(path)) return false;
-        const result = resultOf(after, 'failed', (match[2] ?? '').slice(0, -'.json'.length));
-        return typeof result !== 'string' && !('_recovery' in result);
+        const name = match?.[2] ?? '';
+        if (match?.[1] !== 'failed' || !isJobSpecName(name)) return false;
+        return !before.has(path) || before.has(`watch/failed/${resultTempNameOf(name.slice(0, -'.json'.length))}`);
       });
-      if ((exit === 1) !== scanFailed.length > 0) problems.push(`${where}: --once exited ${exit} but the scan filed ${scanFailed.length} job(s) in failed/`);
+      if ((exit === 1) !== runFailed.length > 0) problems.push(`${where}: --once exited ${exit} but the run filed ${runFailed.length} job(s) in failed/`);
     }
   }
 

@@ -167,7 +167,7 @@ describe('SIGKILL of the runner', () => {
 
     const next = await runCli([watch, '--once']);
 
-    expect(next.exitCode).toBe(0);
+    expect(next.exitCode).toBe(1); // the interrupted job is filed FAILED, which --once reports (R11.6)
     expect(next.stdout).toContain(`Terminated orphaned FFmpeg process ${ffmpeg} of a previous runner`);
     expect(next.stdout).toContain('Recovered 1 interrupted job(s)');
     expect(isRunning(ffmpeg)).toBe(false);

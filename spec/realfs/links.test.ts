@@ -190,7 +190,7 @@ describe('hard links', { timeout: REAL_PROCESS_TEST_MS }, () => {
     const run = await runOnce(sandbox);
 
     expect(run.timedOut).toBe(false);
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode).toBe(1); // the resubmission is filed FAILED as interrupted, which --once reports (R11.6)
     const { problems, filed } = checkInvariants(sandbox, before);
     expect(problems).toEqual([]);
     expect(run.stdout).toContain('Recovered 1 interrupted job(s)');

@@ -1,12 +1,30 @@
 // The console lines of a scan (SPEC.md R12.2, R12.3, R12.4), which goldens do not hold: one line per
 // candidate with its status, where it was filed and why, the waiting ones, the summary, control
-// characters escaped, and continuous mode quiet while pending/ is empty. Through runApp on memfs.
+// characters escaped, and continuous mode quiet while pending/ is empty; and what startup recovery's
+// line counts (R12.1). Through runApp on memfs.
 
 import { describe, expect, it } from 'vitest';
 import { baseJobSpec, withFields } from '../generated/base.ts';
 import { runTree } from '../support/run-tree.ts';
 
 const job = (id: string, clip: string): Record<string, unknown> => withFields(baseJobSpec(), { job_id: id, sources: [`{ROOT}/media/${clip}`] });
+
+describe("startup recovery's lines", () => {
+  it('name each job recovery filed or finished, with its status and where it went (R12.2)', async () => {
+    const committed = { 'watch/completed/done.json': job('done0001', 'done.mov'), 'watch/completed/.done.result.tmp': '{"final_status": "COMPLETED"}' };
+    const both = await runTree({ ...committed, 'watch/running/left.json': job('left0001', 'left.mov'), out: { $dir: true } });
+    expect(both.lines.filter((line) => line.startsWith('Recovered'))).toEqual([
+      'Recovered done.json: its filing, committed by a runner that stopped, was finished: COMPLETED -> completed/done.json',
+      'Recovered left.json: left in running/ by a runner that stopped: FAILED -> failed/left.json (runner interrupted)',
+    ]);
+    expect(both.exit).toBe(1); // the interrupted job is FAILED (R11.6)
+
+    const alone = await runTree({ ...committed, out: { $dir: true } });
+    expect(alone.lines.filter((line) => line.startsWith('Recovered'))).toHaveLength(1);
+    expect(alone.exit).toBe(0); // a COMPLETED job recovery finished is no failure
+    expect(alone.tree['watch/completed/done.result.json']).toBeDefined();
+  });
+});
 
 describe('the console of a scan', () => {
   it('says per candidate what became of it, clip by clip, and sums the scan up', async () => {
@@ -31,7 +49,7 @@ describe('the console of a scan', () => {
       'Clip 1/1 of b.json: /scenario/media/b.mov -> /scenario/out/b_proxy.mp4',
       'Clip 1/1 of b.json FAILED: FFmpeg exited with code 1',
       'FAILED: b.json -> failed/b.json (FFmpeg exited with code 1)',
-      'Waiting: c.json is not complete yet (not a complete JSON text, modified within the settle window)',
+      'Waiting: c.json is not complete yet (not a complete JSON object or array, modified within the settle window)',
       'Claimed d.json: moved to running/',
       expect.stringMatching(/^PARTIAL: d\.json -> failed\/d\.json \(JobSpec contract violation: Invalid codec 'nope'/),
       'Scan complete: 1 completed, 1 failed, 1 partial, 1 waiting',

@@ -77,7 +77,7 @@ describe('the 1 MiB limit of a JobSpec file', () => {
     const atLimit = await runTree(treeWith(truncated(MIB)));
     expect(atLimit.exit).toBe(0);
     expect(Object.keys(atLimit.tree)).toContain(JOBSPEC_PATH);
-    expect(atLimit.lines).toContain('Waiting: job.json is not complete yet (not a complete JSON text, modified within the settle window)');
+    expect(atLimit.lines).toContain('Waiting: job.json is not complete yet (not a complete JSON object or array, modified within the settle window)');
 
     const overLimit = await runTree(treeWith(truncated(MIB + 1)));
     expect(overLimit.exit).toBe(1);

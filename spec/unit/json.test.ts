@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
-import { parseJsonObject, parseStrictJson, type JsonParse } from '../../src/jobspec/json.ts';
+import { isCompleteJsonContainer, parseJsonObject, parseStrictJson, type JsonParse } from '../../src/jobspec/json.ts';
 import { compareCodeUnits } from '../../src/jobspec/schema.ts';
 
 function message(text: string): string {
@@ -190,6 +191,69 @@ describe('parseJsonObject: the yes/no question "is this a JSON object?"', () => 
     expect(parseJsonObject(new Uint8Array([0x7b, 0xff, 0x7d]))).toBeNull();
     expect(parseJsonObject(new Uint8Array([0x7b, 0x22, 0xc3, 0x22, 0x3a, 0x31, 0x7d]))).toBeNull();
     expect(parseJsonObject(new Uint8Array([0xef, 0xbb, 0xbf, ...bytes('{}')]))).toBeNull();
+  });
+});
+
+describe('isCompleteJsonContainer: may a pending file be judged now? (SPEC.md R3.5)', () => {
+  const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const complete = (text: string): boolean => isCompleteJsonContainer(bytes(text));
+
+  it('a whole object or array, with JSON whitespace around it, is complete', () => {
+    for (const text of ['{}', '[]', ' \t\r\n{"a": [1, -2.5e+3, true, false, null, "x\\"\\u00e9", {}]}\n', '[[], {"b": {"c": []}}, "]", "}"]']) {
+      expect(complete(text), text).toBe(true);
+    }
+  });
+
+  it('a whole container the parser refuses for what it says is complete: duplicate keys, too deep, numbers out of range', () => {
+    for (const text of ['{"k": 1, "k": 2}', '{"a": {"x": 1, "x": 1}}', '['.repeat(65) + ']'.repeat(65), '[1e400, 1e-400, 9007199254740993]']) {
+      expect(parseStrictJson(text).ok, text).toBe(false);
+      expect(complete(text), text).toBe(true);
+    }
+  });
+
+  it('walks any depth to its end without overflowing the stack', () => {
+    expect(complete('['.repeat(500_000) + ']'.repeat(500_000))).toBe(true);
+    expect(complete('{"a":'.repeat(200_000) + '1' + '}'.repeat(200_000))).toBe(true);
+    expect(complete('['.repeat(500_000) + ']'.repeat(499_999))).toBe(false);
+  });
+
+  it('encoding defects that validation names do not make a whole container incomplete: a leading BOM, bytes that are not UTF-8 inside a string', () => {
+    expect(isCompleteJsonContainer(Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes('{}')]))).toBe(true);
+    expect(isCompleteJsonContainer(Uint8Array.from([...bytes('{"a": "'), 0xff, 0xc3, ...bytes('"}')]))).toBe(true);
+    expect(isCompleteJsonContainer(Uint8Array.from([...bytes('["'), 0xed, 0xa0, 0x80, ...bytes('"]')]))).toBe(true); // an encoded surrogate
+  });
+
+  it('a byte that is not UTF-8 outside a string, a second BOM or one after whitespace breaks the grammar: incomplete', () => {
+    expect(isCompleteJsonContainer(Uint8Array.from([...bytes('{"a": 1'), 0xff, ...bytes('}')]))).toBe(false);
+    expect(isCompleteJsonContainer(Uint8Array.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, ...bytes('{}')]))).toBe(false);
+    expect(isCompleteJsonContainer(Uint8Array.from([0x20, 0xef, 0xbb, 0xbf, ...bytes('{}')]))).toBe(false);
+    expect(isCompleteJsonContainer(Uint8Array.from([...bytes('{"a": "'), 0xc3]))).toBe(false); // cut inside a character
+  });
+
+  it('a bare scalar is never complete, however whole it looks: a writer may still extend it', () => {
+    for (const text of ['12', '-0', '"x"', 'true', 'false', 'null', ' 1 ']) expect(complete(text), text).toBe(false);
+  });
+
+  it('nothing, or anything that does not follow the grammar to its end, is incomplete', () => {
+    for (const text of [
+      '', ' \n', '{', '[', '{"a"', '{"a":', '{"a": 1', '{"a": 1,', '[1', '[1,', '["x', '["\\', '["\\u00', '{"a": tru',
+      '[1,]', '{"a": 1,}', '{"a" 1}', '{1: 2}', "{'a': 1}", '{a: 1}', '{a": 1}', '[01]', '[1.]', '[-]', '[+1]', '[.5]', '[NaN]',
+      '["a\tb"]', '["\\x"]', '["\\u12G4"]', '[1 2]', '{"a": 1 "b": 2}', '[}', '{]', '{} {}', '{} x', '[] ,', '{}\u0000',
+      '\u00a0{}', '/* c */ {}', '{} // c',
+    ]) {
+      expect(complete(text), JSON.stringify(text)).toBe(false);
+    }
+  });
+
+  it('every container JSON.stringify writes is complete (the parser may still refuse its numbers), and no proper prefix of one is', () => {
+    const container = fc.oneof(fc.array(fc.jsonValue({ maxDepth: 4 })), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 })));
+    fc.assert(
+      fc.property(container, fc.boolean(), (value, pretty) => {
+        const text = JSON.stringify(value, null, pretty ? 2 : undefined);
+        expect(complete(text)).toBe(true);
+        for (let end = 0; end < text.length; end++) expect(complete(text.slice(0, end)), text.slice(0, end)).toBe(false);
+      }),
+    );
   });
 });
 

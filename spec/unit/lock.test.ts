@@ -74,8 +74,8 @@ describe('lock scratch files', () => {
     expect(lockFiles(failed?.tree ?? {})).toEqual([temp]);
     expect(failed?.tree[temp]).toBe('');
     expect(failed?.tree['watch/running/job.json']).toBeDefined();
-    // Recovery files the interrupted job; a recovered job alone is no failure of this scan.
-    expect(next?.exit).toBe(0);
+    // Recovery files the interrupted job FAILED, which --once reports (R11.6).
+    expect(next?.exit).toBe(1);
     expect(lockFiles(next?.tree ?? {})).toEqual([]);
     expect(Object.keys(next?.tree ?? {}).filter((path) => path.startsWith('watch/failed/'))).toEqual(['watch/failed/job.json', 'watch/failed/job.result.json']);
   });

@@ -69,6 +69,7 @@ describe('the events of a run', () => {
       {
         'watch/pending/a.json': job('job0000a', 'a.mov'),
         'watch/pending/b.json': job('job0000b', 'b.mov'),
+        'watch/running/left.json': job('job0000l', 'a.mov'),
         'media/a.mov': { $media: { duration_ms: 30_000, progress_reports: 3 } },
         'media/b.mov': { $media: { exit: 1, duration_ms: 0 } },
         out: { $dir: true },
@@ -87,6 +88,7 @@ describe('the events of a run', () => {
     }
     expect(lines.map((l) => l.event)).toEqual([
       'start',
+      'recovered',
       'claim',
       'clip-start',
       'progress',
@@ -100,6 +102,7 @@ describe('the events of a run', () => {
       'filed',
       'scan',
     ]);
+    expect(lines[1]).toMatchObject({ level: 'warn', job: 'left.json', status: 'FAILED', reason: 'runner interrupted', jobspec: '/scenario/watch/failed/left.json', result: '/scenario/watch/failed/left.result.json' });
     const filed = lines.filter((l) => l.event === 'filed');
     expect(filed[1]).toMatchObject({ job: 'b.json', job_id: 'job0000b', status: 'FAILED', reason: 'FFmpeg exited with code 1', jobspec: '/scenario/watch/failed/b.json', result: '/scenario/watch/failed/b.result.json' });
     const progress = lines.filter((l) => l.event === 'progress');
@@ -177,6 +180,15 @@ describe('the --on-filed program', () => {
     ]);
     expect(run.lines).toContain('Hook /usr/local/bin/notify for a.json exited with code 0');
     expect(run.exit).toBe(1);
+  });
+
+  it('runs for a job that startup recovery filed, too', async () => {
+    const hooks = createFakeHooks();
+    await runTree({ 'watch/running/left.json': job('job0000l', 'a.mov'), out: { $dir: true } }, { hooks, steps: [{ run: ['--once', '--on-filed', '/bin/notify'] }] });
+
+    expect(hooks.calls.map((c) => [c.args, c.env.RUNNER_STATUS, c.env.RUNNER_JOB_ID, c.env.RUNNER_JOB_NAME])).toEqual([
+      [['/scenario/watch/failed/left.result.json'], 'FAILED', 'job0000l', 'left.json'],
+    ]);
   });
 
   it('failing, timing out or not starting changes neither the job nor the run, and is logged with its stderr', async () => {

@@ -111,7 +111,7 @@ describe('a JobSpec moved or removed while its job runs', () => {
     });
     const run = await runTree({ 'watch/pending': { $dir: true }, 'watch/running/left.json': withFields(baseJobSpec(), { job_id: 'left0001' }) }, { wrapFs: vanishing });
 
-    expect(run.exit).toBe(0);
+    expect(run.exit).toBe(1); // the recovered job is FAILED (R11.6)
     expect(files(run, 'failed')).toEqual(['watch/failed/left.result.json']);
     expect(resultAt(run, 'watch/failed/left.result.json')._metadata.failure_reason).toBe('runner interrupted');
   });

@@ -55,9 +55,15 @@ describe('readinessOf', () => {
     expect(await readinessOf(pending({ 'job.json': COMPLETE }).deps, JOB, SETTLE_MS)).toBe('ready');
   });
 
-  it('a fresh file that is not a whole JSON object waits: truncated, empty, an array, a number', async () => {
-    for (const text of ['{"jobspec_version": "2.', '', '[1, 2]', '42']) {
-      expect(await readinessOf(pending({ 'job.json': text }).deps, JOB, SETTLE_MS)).toBe('waiting');
+  it('a fresh complete object or array that validation will refuse is ready at once: duplicate key, array, too deep', async () => {
+    for (const text of ['{"codec": "h264", "codec": "vp9"}', '[1, 2]', `${'['.repeat(100)}${']'.repeat(100)}`]) {
+      expect(await readinessOf(pending({ 'job.json': text }).deps, JOB, SETTLE_MS), text).toBe('ready');
+    }
+  });
+
+  it('a fresh file that is not a complete object or array waits: truncated, trailing text, empty, bare scalars', async () => {
+    for (const text of ['{"jobspec_version": "2.', '{} {', '', '42', '"x"', 'null']) {
+      expect(await readinessOf(pending({ 'job.json': text }).deps, JOB, SETTLE_MS), text).toBe('waiting');
     }
   });
 

@@ -162,7 +162,7 @@ async function pendingFiles(deps: Deps, layout: Layout, names: readonly string[]
     if (readiness === 'vanished') continue;
     files.push(
       readiness === 'waiting'
-        ? { name, state: 'waiting', reason: 'not complete yet (not a complete JSON text, modified within the settle window)' }
+        ? { name, state: 'waiting', reason: 'not complete yet (not a complete JSON object or array, modified within the settle window)' }
         : { name, state: 'ready', reason: null },
     );
   }

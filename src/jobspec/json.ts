@@ -30,6 +30,34 @@ export function parseJsonObject(bytes: Uint8Array): JsonObject | null {
   return parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && !Array.isArray(parsed.value) ? parsed.value : null;
 }
 
+/**
+ * Whether `bytes` are one complete JSON object or array, by RFC 8259's grammar alone: the readiness
+ * question of SPEC.md R3.5. A complete container cannot be the beginning of a longer JSON text (only
+ * whitespace or something invalid can follow it), so a writer that is still busy cannot be cut short by
+ * this answer; a bare scalar can (`12` may become `123`), so it never counts, nor does an empty file.
+ *
+ * Everything a complete file may still be refused for is left to parseJobSpec, which gives the reason:
+ * duplicate keys (R5.6), nesting deeper than MAX_NESTING (R5.7), numbers whose value would change (R5.8),
+ * a byte order mark (R5.3) and bytes that are not UTF-8 (R5.4). Appending cannot cure any of them, and
+ * the operator would rather see the file filed with its reason now than wait for the settle window. So
+ * the text is decoded leniently: the decoder drops one leading BOM, and a byte that is not part of
+ * well-formed UTF-8 becomes U+FFFD, an ordinary character inside a string and an error outside one,
+ * which is exactly what such a byte is to the grammar. A truncated multi-byte sequence can only be at
+ * the end, where a complete container has its closing bracket. Linear in the input, whatever its depth.
+ */
+export function isCompleteJsonContainer(bytes: Uint8Array): boolean {
+  const parser = new Parser(new TextDecoder('utf-8').decode(bytes));
+  try {
+    parser.skipWhitespace();
+    parser.skipContainer();
+    parser.skipWhitespace();
+    return parser.atEnd();
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return false;
+    throw error;
+  }
+}
+
 export function parseStrictJson(text: string): JsonParse {
   const parser = new Parser(text);
   try {
@@ -63,18 +91,80 @@ class Parser {
   }
 
   parseValue(depth: number): JsonValue {
-    if (this.atEnd()) this.failUnexpected();
     const c = this.text[this.pos];
     if (c === '{' || c === '[') {
       if (depth >= MAX_NESTING) throw new JsonSyntaxError(`nesting deeper than ${MAX_NESTING} levels`);
       return c === '{' ? this.parseObject(depth + 1) : this.parseArray(depth + 1);
     }
+    return this.parseScalar('checked');
+  }
+
+  /**
+   * A string, number, true, false or null. `numbers`: `checked` refuses a number whose value would change
+   * (R5.8); `grammar` only walks its digits, for skipContainer, which judges completeness, not values.
+   */
+  private parseScalar(numbers: 'checked' | 'grammar'): JsonValue {
+    if (this.atEnd()) this.failUnexpected();
+    const c = this.text[this.pos];
     if (c === '"') return this.parseString();
     if (c === 't') return this.parseLiteral('true', true);
     if (c === 'f') return this.parseLiteral('false', false);
     if (c === 'n') return this.parseLiteral('null', null);
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.parseNumber();
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+      if (numbers === 'checked') return this.parseNumber();
+      this.scanNumber();
+      return null; // stands in for a value the walk never needs
+    }
     return this.failUnexpected();
+  }
+
+  /**
+   * Walks one object or array at the cursor to its closing bracket, checking the grammar only (keys may
+   * repeat, numbers are not evaluated). An explicit stack of the brackets still open instead of
+   * recursion: the parser stops at MAX_NESTING, but this walk must reach the end of any depth to say
+   * whether the text is complete, without overflowing the call stack.
+   */
+  skipContainer(): void {
+    const closers: ('}' | ']')[] = [];
+    if (this.text[this.pos] !== '{' && this.text[this.pos] !== '[') this.failUnexpected();
+    for (;;) {
+      // The cursor is at a value.
+      const c = this.text[this.pos];
+      if (c === '{' || c === '[') {
+        const closer = c === '{' ? '}' : ']';
+        this.pos++;
+        this.skipWhitespace();
+        if (this.text[this.pos] !== closer) {
+          closers.push(closer);
+          if (closer === '}') this.skipKey();
+          continue;
+        }
+        this.pos++; // an empty container is a whole value
+      } else {
+        this.parseScalar('grammar');
+      }
+      // After a value: close what ends here, then move on to the next member or element.
+      for (;;) {
+        const closer = closers.at(-1);
+        if (closer === undefined) return;
+        this.skipWhitespace();
+        if (this.text[this.pos] !== closer) break;
+        this.pos++;
+        closers.pop();
+      }
+      this.expect(',');
+      this.skipWhitespace();
+      if (closers.at(-1) === '}') this.skipKey();
+    }
+  }
+
+  /** A member's key and its colon, up to its value. */
+  private skipKey(): void {
+    if (this.text[this.pos] !== '"') this.failUnexpected();
+    this.parseString();
+    this.skipWhitespace();
+    this.expect(':');
+    this.skipWhitespace();
   }
 
   private parseObject(depth: number): JsonObject {
@@ -183,20 +273,7 @@ class Parser {
 
   private parseNumber(): number {
     const start = this.pos;
-    if (this.text[this.pos] === '-') this.pos++;
-    // A leading zero stands alone ("01" is not a number), so only 1-9 may start a longer run.
-    if (this.text[this.pos] === '0') this.pos++;
-    else this.digits();
-    if (this.text[this.pos] === '.') {
-      this.pos++;
-      this.digits();
-    }
-    if (this.text[this.pos] === 'e' || this.text[this.pos] === 'E') {
-      this.pos++;
-      if (this.text[this.pos] === '+' || this.text[this.pos] === '-') this.pos++;
-      this.digits();
-    }
-    const literal = this.text.slice(start, this.pos);
+    const literal = this.scanNumber();
     const value = Number(literal);
     // JSON has no Infinity; a value that overflows a double would otherwise silently become one.
     if (!Number.isFinite(value)) {
@@ -212,6 +289,25 @@ class Parser {
       throw new JsonSyntaxError(`number '${literal}' cannot be represented exactly at ${this.locate(start)}`);
     }
     return value;
+  }
+
+  /** The number at the cursor by JSON's grammar, as written; what it is worth is parseNumber's question. */
+  private scanNumber(): string {
+    const start = this.pos;
+    if (this.text[this.pos] === '-') this.pos++;
+    // A leading zero stands alone ("01" is not a number), so only 1-9 may start a longer run.
+    if (this.text[this.pos] === '0') this.pos++;
+    else this.digits();
+    if (this.text[this.pos] === '.') {
+      this.pos++;
+      this.digits();
+    }
+    if (this.text[this.pos] === 'e' || this.text[this.pos] === 'E') {
+      this.pos++;
+      if (this.text[this.pos] === '+' || this.text[this.pos] === '-') this.pos++;
+      this.digits();
+    }
+    return this.text.slice(start, this.pos);
   }
 
   /** One or more decimal digits. */

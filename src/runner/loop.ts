@@ -6,7 +6,10 @@ import { oneLine } from '../log.ts';
 import type { FinalStatus } from '../result.ts';
 import type { FiledJob, HookContext } from './hook.ts';
 import { runFiledHook } from './hook.ts';
+import type { Deps } from '../ports.ts';
+import { INTERRUPTED } from './execute.ts';
 import type { JobContext } from './job.ts';
+import type { RecoveredJob } from './recover.ts';
 import { processJob } from './job.ts';
 import { listCandidates, readinessOf } from './scan.ts';
 
@@ -15,6 +18,8 @@ export interface LoopOptions {
   readonly pollMs: number;
   readonly settleMs: number;
   readonly hook: HookContext | null;
+  /** This start's recovery filed a job FAILED or PARTIAL: with --once it counts like a job of the scan (R11.6). */
+  readonly recoveryFiledFailure: boolean;
 }
 
 export interface ScanSummary {
@@ -67,6 +72,28 @@ export function logFiled(ctx: JobContext, filed: FiledJob): void {
   });
 }
 
+/** What recovery filed, as a filed job (for the --on-filed program). */
+export function filedOf(job: RecoveredJob): FiledJob {
+  return { name: job.name, jobId: job.jobId, status: job.status, reason: job.reason, settled: job.settled };
+}
+
+/** The `recovered` event of one job a previous runner left: it is named, with where it went. */
+export function logRecovered(deps: Deps, job: RecoveredJob): void {
+  const { folder, jobSpecName, resultName } = job.settled;
+  const where = shownPath(folder, jobSpecName ?? resultName);
+  const how =
+    job.kind === 'interrupted'
+      ? `left in running/ by a runner that stopped: ${job.status} -> ${where} (${INTERRUPTED})`
+      : `its filing, committed by a runner that stopped, was finished: ${job.status} -> ${where}`;
+  deps.log.event('recovered', `Recovered ${job.name}: ${how}`, {
+    job: job.name,
+    status: job.status,
+    reason: job.reason,
+    jobspec: jobSpecName === null ? null : join(folder, jobSpecName),
+    result: join(folder, resultName),
+  });
+}
+
 /** `quietWhenIdle`: in continuous mode a scan with nothing new prints nothing, or the log would grow every poll. */
 export async function runScan(ctx: JobContext, options: LoopOptions, notices: PendingNotices, quietWhenIdle: boolean): Promise<ScanSummary> {
   const { deps, layout } = ctx;
@@ -79,7 +106,7 @@ export async function runScan(ctx: JobContext, options: LoopOptions, notices: Pe
     if (readiness === 'vanished') continue;
     if (readiness === 'waiting') {
       summary.waiting += 1;
-      const reason = 'not complete yet (not a complete JSON text, modified within the settle window)';
+      const reason = 'not complete yet (not a complete JSON object or array, modified within the settle window)';
       if (notices.isNews(name, reason)) {
         deps.log.event('waiting', `Waiting: ${name} is ${reason}`, { job: name, reason });
         news = true;
@@ -111,12 +138,15 @@ export async function runScan(ctx: JobContext, options: LoopOptions, notices: Pe
   return summary;
 }
 
-/** Returns the process exit code: with --once, 1 when any job ended FAILED or PARTIAL; else 0. */
+/**
+ * Returns the process exit code: with --once, 1 when any job of the scan or of the start's recovery ended
+ * FAILED or PARTIAL; else 0 (continuous mode reports outcomes in result files, not in its exit: R2.14).
+ */
 export async function runLoop(ctx: JobContext, options: LoopOptions): Promise<number> {
   const notices = new PendingNotices();
   if (options.once) {
     const summary = await runScan(ctx, options, notices, false);
-    return summary.failed + summary.partial > 0 ? 1 : 0;
+    return options.recoveryFiledFailure || summary.failed + summary.partial > 0 ? 1 : 0;
   }
   while (!ctx.stop.aborted) {
     await runScan(ctx, options, notices, true);

@@ -12,18 +12,23 @@
 //    This runs even when running/ is empty: a directory JobSpec is committed by rename, which empties
 //    running/ before its result is published. It runs after step 2, which needs the temps.
 // 4. Every other JobSpec in running/ is filed in failed/ as "runner interrupted".
-// Each step is idempotent, so a crash during recovery is repaired by the next start.
+// Each step is idempotent, so a crash during recovery is repaired by the next start. The jobs of steps 3
+// and 4 are returned with their final status: the crashed runner never reported them, and --once does.
+// (Step 2 alone reports nothing: its job's temp is beside it, so step 3 reports it.)
 
 import { dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
 import { lstatOfListed, lstatOrNull, sameFile } from '../ports.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
 import { defaultJobId } from '../jobspec/parse.ts';
+import type { FinalStatus } from '../result.ts';
+import { INTERRUPTED } from './execute.ts';
 import { buildRecoveredResult } from './job-result.ts';
 import type { Layout } from './layout.ts';
 import { byCodeUnits } from './layout.ts';
 import { isFilingStemOf, isJobSpecName, jobSpecNameOf, resultNameOf, resultTempNameOf, stemOf, stemOfResultTemp } from './filing-names.ts';
 import { readJobSpecFile } from './read-jobspec.ts';
+import type { SettledNames } from './settle.ts';
 import { settleJob } from './settle.ts';
 
 export interface RecoveryContext {
@@ -32,29 +37,87 @@ export interface RecoveryContext {
   readonly workerStartedAt: string;
 }
 
-async function completeOrDropTemps(deps: Deps, folder: string, names: readonly string[]): Promise<void> {
+/**
+ * A job whose filing this start's recovery did or finished. The runner that crashed never reported it (it
+ * died before its scan's exit), so this start does: with --once a FAILED or PARTIAL one makes the exit 1
+ * (R11.6, R2.13).
+ */
+export interface RecoveredJob {
+  /**
+   * `interrupted`: left in running/ and filed now as FAILED "runner interrupted" (R11.2); `committed`: the
+   * crashed runner had committed it, and recovery finished its filing (R11.8): published its result or
+   * removed what its settle had left.
+   */
+  readonly kind: 'interrupted' | 'committed';
+  /** The JobSpec's name where recovery found it: in running/ (interrupted) or in its destination (committed). */
+  readonly name: string;
+  readonly status: FinalStatus;
+  /** Its result's job_id (`unknown` when a committed result does not say). */
+  readonly jobId: string;
+  /** Its result's reason (`runner interrupted` for an interrupted job), or null. */
+  readonly reason: string | null;
+  /** Where the JobSpec and its result are now. */
+  readonly settled: SettledNames;
+}
+
+const FINAL_STATUSES: readonly FinalStatus[] = ['COMPLETED', 'FAILED', 'PARTIAL'];
+
+/**
+ * The final_status of a committed job's result temp. The temp was written and fsynced before its commit,
+ * so it is the runner's own complete result; a file of that name that says no status is not, and is taken
+ * for what its folder means (only COMPLETED jobs are filed in completed/).
+ */
+async function committedOutcome(deps: Deps, temp: string, folderMeans: FinalStatus): Promise<Pick<RecoveredJob, 'status' | 'jobId' | 'reason'>> {
+  const result = parseJsonObject(await deps.fs.readFile(temp));
+  const status = result?.['final_status'];
+  const jobId = result?.['job_id'];
+  const metadata = result?.['_metadata'];
+  const reason = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? (metadata as Record<string, unknown>)['failure_reason'] : undefined;
+  return {
+    status: FINAL_STATUSES.find((known) => known === status) ?? folderMeans,
+    jobId: typeof jobId === 'string' ? jobId : 'unknown',
+    reason: typeof reason === 'string' ? reason : null,
+  };
+}
+
+/**
+ * Step 3 above, in one destination: publishes the temp of every JobSpec committed beside it and drops
+ * every temp. A temp beside its committed JobSpec is a settle that never reached its end (settle.ts drops
+ * the temp last), so each of those is a committed job this recovery finished.
+ */
+async function completeOrDropTemps(deps: Deps, destination: SettledFolder): Promise<RecoveredJob[]> {
+  const { folder, names, means } = destination;
   const present = new Set(names);
+  const finished: RecoveredJob[] = [];
   let changed = false;
   for (const name of names) {
     const stem = stemOfResultTemp(name);
     if (stem === null) continue;
     // Only our own temp files are regular files; anything else of that name is not ours to touch.
     if ((await lstatOrNull(deps.fs, join(folder, name)))?.kind !== 'file') continue;
+    const jobSpecName = jobSpecNameOf(stem);
     const resultName = resultNameOf(stem);
-    if (present.has(jobSpecNameOf(stem)) && !present.has(resultName)) {
-      await deps.fs.link(join(folder, name), join(folder, resultName));
-      present.add(resultName);
+    if (present.has(jobSpecName)) {
+      const outcome = await committedOutcome(deps, join(folder, name), means);
+      if (!present.has(resultName)) {
+        await deps.fs.link(join(folder, name), join(folder, resultName));
+        present.add(resultName);
+      }
+      finished.push({ kind: 'committed', name: jobSpecName, ...outcome, settled: { folder, jobSpecName, resultName } });
     }
     await deps.fs.unlink(join(folder, name));
     present.delete(name);
     changed = true;
   }
   if (changed) await deps.fs.fsyncDir(folder);
+  return finished;
 }
 
 interface SettledFolder {
   readonly folder: string;
   readonly names: ReadonlySet<string>;
+  /** The status a job filed here has when its result does not say (committedStatus). */
+  readonly means: FinalStatus;
 }
 
 /** The folder a settle of this runner committed the JobSpec with this inode to (step 2 above), or null. */
@@ -93,13 +156,18 @@ async function dropHalfClaimedTwin(deps: Deps, pendingPath: string, stat: FileSt
   return true;
 }
 
-/** Returns how many interrupted jobs were filed in failed/. */
-export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> {
+/**
+ * Returns every job recovery filed: the committed jobs whose filing it finished (in completed/, then
+ * failed/), then the interrupted ones, in the order it filed them.
+ */
+export async function recoverInterrupted(ctx: RecoveryContext): Promise<RecoveredJob[]> {
   const { deps, layout } = ctx;
   await deps.fs.fsyncDir(layout.running);
   await deps.fs.fsyncDir(layout.pending);
   const settled: SettledFolder[] = [];
-  for (const folder of [layout.completed, layout.failed]) settled.push({ folder, names: new Set(await deps.fs.readdir(folder)) });
+  for (const [folder, means] of [[layout.completed, 'COMPLETED'], [layout.failed, 'FAILED']] as const) {
+    settled.push({ folder, names: new Set(await deps.fs.readdir(folder)), means });
+  }
 
   const uncommitted: string[] = [];
   const leftovers = (await deps.fs.readdir(layout.running)).filter(isJobSpecName).sort(byCodeUnits);
@@ -123,15 +191,15 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<number> 
     uncommitted.push(name);
   }
 
-  for (const { folder, names } of settled) await completeOrDropTemps(deps, folder, [...names]);
+  const filed: RecoveredJob[] = [];
+  for (const destination of settled) filed.push(...(await completeOrDropTemps(deps, destination)));
 
-  let filed = 0;
   for (const name of uncommitted) {
     const path = join(layout.running, name);
     const identity = await identityOf(deps, path);
     const result = buildRecoveredResult({ ...identity, jobspecPath: path, atMs: deps.clock.now(), workerStartedAt: ctx.workerStartedAt });
-    await settleJob(deps, layout, name, result);
-    filed += 1;
+    const where = await settleJob(deps, layout, name, result);
+    filed.push({ kind: 'interrupted', name, status: result.final_status, jobId: result.job_id, reason: INTERRUPTED, settled: where });
   }
   return filed;
 }

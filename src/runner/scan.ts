@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
-import { parseJsonObject } from '../jobspec/json.ts';
+import { isCompleteJsonContainer } from '../jobspec/json.ts';
 import { isJobSpecName } from './filing-names.ts';
 import { byCodeUnits } from './layout.ts';
 import type { Layout } from './layout.ts';
@@ -27,9 +27,10 @@ export async function listCandidates(deps: Deps, layout: Layout): Promise<string
 export type Readiness = 'ready' | 'waiting' | 'vanished';
 
 /**
- * A candidate is ready when its bytes parse as a JSON object (an object is self-delimiting, so a
- * truncated one cannot parse) or when it has not been modified for the settle window. Entries that are
- * not plain single-link files of a readable size are ready at once: they are filed unread.
+ * A candidate is ready when its bytes are a complete JSON object or array (R3.5: nothing a writer can
+ * still append would make it another valid text, so it is judged now, and a complete but invalid file is
+ * filed with its reason instead of waiting) or when it has not been modified for the settle window.
+ * Entries that are not plain single-link files of a readable size are ready at once: they are filed unread.
  */
 export async function readinessOf(deps: Deps, path: string, settleMs: number): Promise<Readiness> {
   let stat;
@@ -54,7 +55,7 @@ export async function readinessOf(deps: Deps, path: string, settleMs: number): P
   try {
     const opened = await handle.stat();
     if (opened.kind !== 'file') return 'ready'; // swapped for something else since lstat
-    return parseJsonObject(await handle.read(MAX_JOBSPEC_BYTES + 1)) !== null ? 'ready' : 'waiting';
+    return isCompleteJsonContainer(await handle.read(MAX_JOBSPEC_BYTES + 1)) ? 'ready' : 'waiting';
   } finally {
     await handle.close().catch((error: unknown) => void fsErrorCode(error));
   }
