@@ -122,3 +122,27 @@ function ordered(schema: TSchema, value: unknown): Json {
 export function serializeResult(result: JobResult): string {
   return `${JSON.stringify(ordered(JobResultSchema, result), null, 2)}\n`;
 }
+
+/** What a result file says of its job, read back leniently: a field it lacks, or holds in another type, is null. */
+export interface ResultSummary {
+  readonly jobId: string | null;
+  readonly status: FinalStatus | null;
+  readonly reason: string | null;
+  readonly completedAt: string | null;
+}
+
+const FINAL_STATUS_VALUES: readonly FinalStatus[] = ['COMPLETED', 'FAILED', 'PARTIAL'];
+
+/** The summary of a parsed result file (recovery's committed temps, `status`'s latest results). */
+export function summarizeResult(result: Readonly<Record<string, unknown>> | null): ResultSummary {
+  const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  const metadata = result?.['_metadata'];
+  const reason = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? text((metadata as Record<string, unknown>)['failure_reason']) : null;
+  const status = result?.['final_status'];
+  return {
+    jobId: text(result?.['job_id']),
+    status: FINAL_STATUS_VALUES.find((known) => known === status) ?? null,
+    reason,
+    completedAt: text(result?.['completed_at']),
+  };
+}

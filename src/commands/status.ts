@@ -10,6 +10,7 @@ import { oneLine, printable } from '../log.ts';
 import { OPTIONS } from '../options.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
 import { parseJobSpec } from '../jobspec/parse.ts';
+import { summarizeResult } from '../result.ts';
 import { isJobSpecName, isLockName, stemOfResultName } from '../runner/filing-names.ts';
 import type { Layout } from '../runner/layout.ts';
 import { byCodeUnits, layoutOf, STATE_FOLDERS } from '../runner/layout.ts';
@@ -17,6 +18,7 @@ import { holderState } from '../runner/lock-liveness.ts';
 import type { LockActivity } from '../runner/lock-record.ts';
 import { readLockRecord } from '../runner/lock-record.ts';
 import { readJobSpecFile } from '../runner/read-jobspec.ts';
+import { clockText, percentOf } from '../runner/progress.ts';
 import { readinessOf } from '../runner/scan.ts';
 
 /** How many of the latest results the report shows. */
@@ -133,7 +135,7 @@ async function runningJobs(deps: Deps, layout: Layout, names: readonly string[],
       clip_elapsed_seconds: secondsSince(deps, mine?.clip_started_at ?? null),
       done_seconds: done,
       total_seconds: total,
-      percent: done === null || total === null || total <= 0 ? null : Math.min(100, Math.round((done / total) * 1000) / 10),
+      percent: done === null ? null : percentOf(done, total),
       speed: mine?.speed ?? null,
       progress_updated_at: mine === null || done === null ? null : mine.updated_at,
     });
@@ -177,11 +179,8 @@ async function readResult(deps: Deps, path: string): Promise<Omit<RecentResult, 
     fsErrorCode(error);
     return { job_id: null, status: null, reason: null, completed_at: null };
   }
-  const result = parseJsonObject(bytes);
-  const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  const metadata = result?._metadata;
-  const reason = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? text((metadata as Record<string, unknown>).failure_reason) : null;
-  return { job_id: text(result?.job_id), status: text(result?.final_status), reason, completed_at: text(result?.completed_at) };
+  const result = summarizeResult(parseJsonObject(bytes));
+  return { job_id: result.jobId, status: result.status, reason: result.reason, completed_at: result.completedAt };
 }
 
 /** The latest results by modification time: every result is stat'ed (cheap), only the shown ones read. */
@@ -220,11 +219,7 @@ export async function folderStatus(deps: Deps, folder: string): Promise<StatusRe
   };
 }
 
-function clockText(seconds: number | null): string {
-  if (seconds === null) return '?';
-  const whole = Math.floor(seconds);
-  return `${Math.floor(whole / 3600)}:${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
-}
+const clockOrUnknown = (seconds: number | null): string => (seconds === null ? '?' : clockText(seconds));
 
 function textReport(report: StatusReport): string {
   const lines: string[] = [`Watch folder ${report.folder}`];
@@ -242,13 +237,13 @@ function textReport(report: StatusReport): string {
       continue;
     }
     const clip = job.clip === null ? 'between clips or being checked' : `clip ${job.clip} of ${job.clips ?? '?'}`;
-    const elapsed = job.elapsed_seconds === null ? '' : `, running for ${clockText(job.elapsed_seconds)}`;
+    const elapsed = job.elapsed_seconds === null ? '' : `, running for ${clockOrUnknown(job.elapsed_seconds)}`;
     lines.push(`Running: ${job.name} (job_id ${job.job_id}), ${clip}${elapsed}`);
     if (job.done_seconds !== null) {
-      const total = job.total_seconds === null ? '' : ` of ${clockText(job.total_seconds)}`;
+      const total = job.total_seconds === null ? '' : ` of ${clockOrUnknown(job.total_seconds)}`;
       const share = job.percent === null ? '' : ` (${job.percent}%)`;
       const speed = job.speed === null ? '' : `, ${job.speed}x`;
-      lines.push(`  FFmpeg: ${clockText(job.done_seconds)}${total}${share}${speed}, as of ${job.progress_updated_at ?? '?'}`);
+      lines.push(`  FFmpeg: ${clockOrUnknown(job.done_seconds)}${total}${share}${speed}, as of ${job.progress_updated_at ?? '?'}`);
     }
   }
   for (const file of report.pending) {

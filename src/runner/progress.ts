@@ -30,13 +30,14 @@ export interface ProgressTracker {
   settle(): Promise<void>;
 }
 
-/** A percentage with one decimal, or null when FFmpeg has not said how long the input is. */
-function percentOf(progress: EncodeProgress): number | null {
-  if (progress.totalSeconds === null || progress.totalSeconds <= 0) return null;
-  return Math.min(100, Math.round((progress.doneSeconds / progress.totalSeconds) * 1000) / 10);
+/** How far `done` is of `total`, in percent with one decimal; null when FFmpeg has not said how long the input is. */
+export function percentOf(done: number, total: number | null): number | null {
+  if (total === null || total <= 0) return null;
+  return Math.min(100, Math.round((done / total) * 1000) / 10);
 }
 
-function clockText(seconds: number): string {
+/** Seconds as a person reads a media time: H:MM:SS. */
+export function clockText(seconds: number): string {
   const whole = Math.floor(seconds);
   const h = Math.floor(whole / 3600);
   const m = Math.floor((whole % 3600) / 60);
@@ -70,7 +71,7 @@ export function trackProgress(deps: Deps, lock: HeldLock, label: ClipLabel, prog
       if (now - lastMs < everyMs) return;
       lastMs = now;
       if (progressMs > 0) {
-        const percent = percentOf(progress);
+        const percent = percentOf(progress.doneSeconds, progress.totalSeconds);
         const total = progress.totalSeconds === null ? '' : ` of ${clockText(progress.totalSeconds)}`;
         const share = percent === null ? '' : ` (${percent}%)`;
         const speed = progress.speed === null ? '' : `, ${progress.speed}x`;

@@ -22,6 +22,7 @@ import { lstatOfListed, lstatOrNull, sameFile } from '../ports.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
 import { defaultJobId } from '../jobspec/parse.ts';
 import type { FinalStatus } from '../result.ts';
+import { summarizeResult } from '../result.ts';
 import { INTERRUPTED } from './execute.ts';
 import { buildRecoveredResult } from './job-result.ts';
 import type { Layout } from './layout.ts';
@@ -60,24 +61,14 @@ export interface RecoveredJob {
   readonly settled: SettledNames;
 }
 
-const FINAL_STATUSES: readonly FinalStatus[] = ['COMPLETED', 'FAILED', 'PARTIAL'];
-
 /**
  * The final_status of a committed job's result temp. The temp was written and fsynced before its commit,
  * so it is the runner's own complete result; a file of that name that says no status is not, and is taken
  * for what its folder means (only COMPLETED jobs are filed in completed/).
  */
 async function committedOutcome(deps: Deps, temp: string, folderMeans: FinalStatus): Promise<Pick<RecoveredJob, 'status' | 'jobId' | 'reason'>> {
-  const result = parseJsonObject(await deps.fs.readFile(temp));
-  const status = result?.['final_status'];
-  const jobId = result?.['job_id'];
-  const metadata = result?.['_metadata'];
-  const reason = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? (metadata as Record<string, unknown>)['failure_reason'] : undefined;
-  return {
-    status: FINAL_STATUSES.find((known) => known === status) ?? folderMeans,
-    jobId: typeof jobId === 'string' ? jobId : 'unknown',
-    reason: typeof reason === 'string' ? reason : null,
-  };
+  const result = summarizeResult(parseJsonObject(await deps.fs.readFile(temp)));
+  return { status: result.status ?? folderMeans, jobId: result.jobId ?? 'unknown', reason: result.reason };
 }
 
 /**
