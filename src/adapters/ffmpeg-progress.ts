@@ -23,6 +23,8 @@ export interface ProgressReader {
 /** Calls `onProgress` for every stats line with a time in it; the first `Duration:` seen is the total. */
 export function createProgressReader(onProgress: (progress: EncodeProgress) => void): ProgressReader {
   let carry = '';
+  // Set while the rest of an overlong line is being skipped, up to its end.
+  let skipping = false;
   let totalSeconds: number | null = null;
   const line = (text: string): void => {
     if (totalSeconds === null) {
@@ -38,8 +40,14 @@ export function createProgressReader(onProgress: (progress: EncodeProgress) => v
     push(text) {
       const parts = (carry + text).split(/[\r\n]/);
       carry = parts.pop() ?? '';
-      if (carry.length > MAX_LINE_CHARS) carry = '';
-      for (const part of parts) if (part.length <= MAX_LINE_CHARS) line(part);
+      for (const part of parts) {
+        if (!skipping && part.length <= MAX_LINE_CHARS) line(part);
+        skipping = false;
+      }
+      if (carry.length > MAX_LINE_CHARS) {
+        carry = '';
+        skipping = true;
+      }
     },
   };
 }
