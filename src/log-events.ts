@@ -13,8 +13,8 @@ export interface LogEventDeclaration {
 
 export const LOG_EVENTS = {
   start: { level: 'info', fields: ['version', 'folder', 'mode', 'pid', 'host'], about: 'The runner holds the lock and starts; `mode` is `once` or `continuous`.' },
-  'orphan-stopped': { level: 'warn', fields: ['pid', 'killed'], about: "A dead runner's FFmpeg child was terminated (`killed`: it needed SIGKILL)." },
-  recovered: { level: 'warn', fields: ['job', 'status', 'reason', 'jobspec', 'result'], about: 'A job a previous runner left in `running/` was filed (one line per job).' },
+  'orphan-stopped': { level: 'info', fields: ['pid', 'killed'], about: "A dead runner's FFmpeg child was terminated (`killed`: it needed SIGKILL)." },
+  recovered: { level: 'info', fields: ['job', 'status', 'reason', 'jobspec', 'result'], about: 'A job a previous runner left in `running/` was filed (one line per job).' },
   claim: { level: 'info', fields: ['job'], about: 'A JobSpec was moved from `pending/` to `running/`.' },
   'clip-start': { level: 'info', fields: ['job', 'job_id', 'clip', 'clips', 'source', 'output'], about: 'FFmpeg is about to run for clip `clip` of `clips` (from 1).' },
   progress: {

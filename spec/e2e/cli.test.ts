@@ -105,7 +105,7 @@ describe('CLI on a real folder', { timeout: REAL_PROCESS_TEST_MS }, () => {
     const run = await cli(sandbox, [sandbox.watch, '--once']);
 
     expect(run.exitCode).toBe(1); // the recovered job is FAILED, and --once reports it (R11.6)
-    expect(run.stderr.split('\n').map(messageOf)).toContain('Recovered stuck.json: left in running/ by a runner that stopped: FAILED -> failed/stuck.json (runner interrupted)');
+    expect(run.stdout.split('\n').map(messageOf)).toContain('Recovered stuck.json: left in running/ by a runner that stopped: FAILED -> failed/stuck.json (runner interrupted)');
     expect(readdirSync(join(sandbox.watch, 'running'))).toEqual([]);
     const result = readResult(join(sandbox.watch, 'failed', 'stuck.result.json'));
     expect(result.job_id).toBe('stuck001');

@@ -71,7 +71,7 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
     expect(restart.timedOut).toBe(false);
     expect(restart.exitCode).toBe(1); // the interrupted job is filed FAILED, which --once reports (R11.6)
     expect(restart.stdout).toContain(`Terminated orphaned FFmpeg process ${ffmpeg} of a previous runner`);
-    expect(restart.stdout).toContain('Recovered 1 interrupted job(s)');
+    expect(restart.stdout).toMatch(/ INFO  Recovered \S+: left in running\/ by a runner that stopped: FAILED -> failed\//);
     expect(restart.stdout).toContain('Scan complete: 1 completed, 0 failed, 0 partial, 0 waiting');
     expect(isRunning(ffmpeg)).toBe(false);
     const stopped = sizeOf(partial);
@@ -102,7 +102,7 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
     expect(restart.timedOut).toBe(false);
     expect(restart.exitCode).toBe(1); // the interrupted job is filed FAILED, which --once reports (R11.6)
     expect(restart.stdout).toContain(`Terminated orphaned FFmpeg process ${ffmpeg} of a previous runner`);
-    expect(restart.stdout).toContain('Recovered 1 interrupted job(s)');
+    expect(restart.stdout).toMatch(/ INFO  Recovered \S+: left in running\/ by a runner that stopped: FAILED -> failed\//);
     expect(isRunning(ffmpeg)).toBe(false);
     const { problems, filed } = checkInvariants(sandbox, before);
     expect(problems).toEqual([]);
@@ -128,7 +128,7 @@ describe.concurrent('SIGKILL of a real runner around its FFmpeg, then a restart'
     expect(restart.exitCode).toBe(1); // the interrupted job is filed FAILED, which --once reports (R11.6)
     // The stand-in exited by itself. Whether the restart logs "Terminated orphaned FFmpeg process" depends
     // on whether PID 1 has reaped it yet: the runner takes a zombie for a live FFmpeg (see the it.fails below).
-    expect(restart.stdout).toContain('Recovered 1 interrupted job(s)');
+    expect(restart.stdout).toMatch(/ INFO  Recovered \S+: left in running\/ by a runner that stopped: FAILED -> failed\//);
     if (ffmpeg !== null) expect(isRunning(ffmpeg)).toBe(false);
     const { problems, filed } = checkInvariants(sandbox, before);
     expect(problems).toEqual([]);

@@ -35,7 +35,7 @@ describe('directories named like JobSpecs and results', { timeout: REAL_PROCESS_
     expect(run.timedOut).toBe(false);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('Recovered 1 interrupted job(s)');
+    expect(run.stdout).toMatch(/ INFO  Recovered \S+: left in running\/ by a runner that stopped: FAILED -> failed\//);
     expect(run.stdout).toContain('Scan complete: 1 completed, 1 failed, 1 partial, 0 waiting');
     // Covers: each directory moved as the same inode with the same contents, the squatters unchanged.
     const { problems, filed } = checkInvariants(sandbox, before);

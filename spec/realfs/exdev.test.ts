@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeOutputBytes } from '../../src/conformance/media.ts';
 import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import { checkInvariants, jobSpec, makeRealSandbox, makeShmDir, media, MEDIA, namesIn, OK_OUTPUT_BYTES, runOnce, shmUnusable, snapshot } from './real-tree.ts';
+import { messageOf } from '../support/silent-log.ts';
 
 const unusable = shmUnusable();
 const SKIP_NOTE = `needs /dev/shm on another device than the temp folder: ${unusable ?? ''}`;
@@ -37,7 +38,7 @@ describe('EXDEV: /dev/shm against the disk', { timeout: REAL_PROCESS_TEST_MS }, 
       expect(run.timedOut).toBe(false);
       expect(run.exitCode).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toBe(
+      expect(messageOf(run.stderr)).toBe(
         `error: The folders pending/, running/, completed/ and failed/ of ${setup.sandbox.watch} must be on one filesystem`,
       );
       // Nothing moved, nothing created (not even the lock), on either filesystem.

@@ -193,7 +193,7 @@ describe('hard links', { timeout: REAL_PROCESS_TEST_MS }, () => {
     expect(run.exitCode).toBe(1); // the resubmission is filed FAILED as interrupted, which --once reports (R11.6)
     const { problems, filed } = checkInvariants(sandbox, before);
     expect(problems).toEqual([]);
-    expect(run.stdout).toContain('Recovered 1 interrupted job(s)');
+    expect(run.stdout).toMatch(/ INFO  Recovered \S+: left in running\/ by a runner that stopped: FAILED -> failed\//);
     expect(filed.get('old.json')?.folder).toBe('failed');
   });
 });

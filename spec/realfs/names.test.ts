@@ -11,6 +11,7 @@ import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import { encodeName, nodePathOf } from '../../src/path-bytes.ts';
 import { resultNameOf } from '../../src/runner/filing-names.ts';
 import { checkInvariants, isSuffixedFilingOf, jobSpec, makeRealSandbox, media, runOnce, snapshot } from './real-tree.ts';
+import { messageOf } from '../support/silent-log.ts';
 
 /** The raw bytes of each name in `dir`, as hex, sorted: what is really on disk. */
 function rawNames(dir: string): string[] {
@@ -42,10 +43,10 @@ describe('JobSpec names that are not valid UTF-8', { timeout: REAL_PROCESS_TEST_
     expect(run.timedOut).toBe(false);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(1); // the job left in running/ is filed FAILED, which --once reports (R11.6)
-    expect(run.stdout).toContain('Recovered 1 interrupted job(s)');
+    expect(run.stdout).toMatch(/ INFO  Recovered \S+: left in running\/ by a runner that stopped: FAILED -> failed\//);
     expect(run.stdout).toContain('Scan complete: 3 completed, 0 failed, 0 partial, 0 waiting');
     // On the console each such byte is shown as \udcNN, once per job.
-    expect(run.stdout.split('\n').filter((line) => line.startsWith('COMPLETED: caf\\udce9.json -> completed/caf\\udce9_'))).toHaveLength(1);
+    expect(run.stdout.split('\n').map(messageOf).filter((line) => line.startsWith('COMPLETED: caf\\udce9.json -> completed/caf\\udce9_'))).toHaveLength(1);
     expect(run.stdout).toContain('COMPLETED: \\udcff.json -> completed/\\udcff.json');
 
     const { problems, filed } = checkInvariants(sandbox, before);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { REAL_PROCESS_TEST_MS } from '../support/polling.ts';
 import type { RealSandbox } from './real-tree.ts';
 import { jobSpec, makeRealSandbox, media, MEDIA, namesIn, readResult, startRunner, waitForStandIn, waitForWaitingClip } from './real-tree.ts';
+import { messageOf } from '../support/silent-log.ts';
 
 /** Two jobs: a.json's clip waits until `meanwhile` has acted; b.json is an ordinary one after it. */
 async function whileFirstJobEncodes(sandbox: RealSandbox, meanwhile: () => void) {
@@ -31,7 +32,7 @@ describe('an operator moves or deletes files while a job runs (real disk)', { ti
     const run = await whileFirstJobEncodes(sandbox, () => renameSync(join(sandbox.running, 'a.json'), join(sandbox.failed, 'a.json')));
 
     expect(run.exitCode).toBe(0);
-    expect(run.stderr).toBe('running/a.json was moved to failed/a.json while its job ran: its result is failed/a.result.json, beside it');
+    expect(messageOf(run.stderr)).toBe('running/a.json was moved to failed/a.json while its job ran: its result is failed/a.result.json, beside it');
     expect(run.stdout).toContain('COMPLETED: a.json -> failed/a.json');
     expect(namesIn(sandbox.failed)).toEqual(['a.json', 'a.result.json']);
     expect(readResult(join(sandbox.failed, 'a.result.json')).final_status).toBe('COMPLETED');
@@ -45,7 +46,7 @@ describe('an operator moves or deletes files while a job runs (real disk)', { ti
     const run = await whileFirstJobEncodes(sandbox, () => rmSync(sandbox.completed, { recursive: true }));
 
     expect(run.exitCode).toBe(0);
-    expect(run.stderr).toBe(`completed/ was missing from ${sandbox.watch} (removed while the runner was working): created it again`);
+    expect(messageOf(run.stderr)).toBe(`completed/ was missing from ${sandbox.watch} (removed while the runner was working): created it again`);
     expect(namesIn(sandbox.completed)).toEqual(['a.json', 'a.result.json', 'b.json', 'b.result.json']);
     expect(namesIn(sandbox.running)).toEqual([]);
     expect(namesIn(sandbox.out)).toEqual(['a_proxy.mov', 'b_proxy.mov']);
@@ -56,7 +57,7 @@ describe('an operator moves or deletes files while a job runs (real disk)', { ti
     const run = await whileFirstJobEncodes(sandbox, () => rmSync(join(sandbox.running, 'a.json')));
 
     expect(run.exitCode).toBe(0);
-    expect(run.stderr).toBe('running/a.json was moved or deleted while its job ran and is not in completed/ or failed/: its result is completed/a.result.json');
+    expect(messageOf(run.stderr)).toBe('running/a.json was moved or deleted while its job ran and is not in completed/ or failed/: its result is completed/a.result.json');
     expect(run.stdout).toContain('COMPLETED: a.json -> completed/a.result.json (the JobSpec left running/ during the job)');
     expect(namesIn(sandbox.completed)).toEqual(['a.result.json', 'b.json', 'b.result.json']);
     expect(readResult(join(sandbox.completed, 'a.result.json')).clips[0]?.output_exists).toBe(true);

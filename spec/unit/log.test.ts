@@ -102,7 +102,7 @@ describe('the events of a run', () => {
       'filed',
       'scan',
     ]);
-    expect(lines[1]).toMatchObject({ level: 'warn', job: 'left.json', status: 'FAILED', reason: 'runner interrupted', jobspec: '/scenario/watch/failed/left.json', result: '/scenario/watch/failed/left.result.json' });
+    expect(lines[1]).toMatchObject({ level: 'info', job: 'left.json', status: 'FAILED', reason: 'runner interrupted', jobspec: '/scenario/watch/failed/left.json', result: '/scenario/watch/failed/left.result.json' });
     const filed = lines.filter((l) => l.event === 'filed');
     expect(filed[1]).toMatchObject({ job: 'b.json', job_id: 'job0000b', status: 'FAILED', reason: 'FFmpeg exited with code 1', jobspec: '/scenario/watch/failed/b.json', result: '/scenario/watch/failed/b.result.json' });
     const progress = lines.filter((l) => l.event === 'progress');
