@@ -14,7 +14,7 @@ import { EXIT, runApp } from './app.ts';
 import { createLog } from './log.ts';
 
 // Every line goes through one console that survives a closed stdout or stderr (see console-log.ts).
-const console = createConsole({ out: process.stdout, err: process.stderr });
+const terminal = createConsole({ out: process.stdout, err: process.stderr });
 const clock = createSystemClock();
 const stopper = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -31,13 +31,13 @@ try {
       transcoder: createFfmpegTranscoder({ pathEnv: process.env.PATH }),
       host: createNodeHost(),
       hooks: createHookRunner({ env: process.env }),
-      console,
+      console: terminal,
       cwd: process.cwd(),
     },
     stopper.signal,
   );
 } catch (error) {
   const why = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  createLog(console, clock, 'text').event('internal-error', `internal error: ${why}`);
+  createLog(terminal, clock, 'text').event('internal-error', `internal error: ${why}`);
   process.exitCode = EXIT.internal;
 }
