@@ -27,7 +27,7 @@ export function oneLine(text: string, separator = ' '): string {
 
 const LEVEL_WORD: Record<LogLevel, string> = { info: 'INFO ', warn: 'WARN ', error: 'ERROR' };
 
-export function createLog(console: Console, clock: Pick<Clock, 'now'>, format: LogFormat): Log {
+export function createLog(sink: Console, clock: Pick<Clock, 'now'>, format: LogFormat): Log {
   return {
     event(name, message, fields: LogFields = {}) {
       const { level } = LOG_EVENTS[name];
@@ -35,15 +35,15 @@ export function createLog(console: Console, clock: Pick<Clock, 'now'>, format: L
       const text = printable(message);
       if (format === 'json') {
         // One stream for machines: a reader of JSON lines should not have to merge two.
-        console.out(JSON.stringify({ time, level, event: name, message: text, ...fields }));
+        sink.out(JSON.stringify({ time, level, event: name, message: text, ...fields }));
         return;
       }
       const line = `${time} ${LEVEL_WORD[level]} ${text}`;
-      if (level === 'info') console.out(line);
-      else console.err(line);
+      if (level === 'info') sink.out(line);
+      else sink.err(line);
     },
     print(text) {
-      console.out(text);
+      sink.out(text);
     },
   };
 }
