@@ -1,0 +1,9 @@
+// Preloaded by `npm run bench` (node --import) into each runner it measures: at exit, the process's own
+// peak resident set size (KiB) is appended to the file BENCH_RSS_FILE names. Node offers no rusage of a
+// child, and this needs no /usr/bin/time on the machine.
+import { appendFileSync } from 'node:fs';
+
+const file = process.env.BENCH_RSS_FILE;
+if (file !== undefined && file !== '') {
+  process.on('exit', () => appendFileSync(file, `${process.resourceUsage().maxRSS}\n`));
+}
