@@ -1,10 +1,9 @@
 // The real-disk adapter's durability promises (SPEC.md R4.14, R8.15): writeFileExclusive syncs the data
 // it wrote before closing, fsyncFile and fsyncDir sync a descriptor opened on the very path they are given.
-// A power cut cannot be staged on a real disk, so every FileHandle that node:fs/promises hands the adapter
-// is observed instead: which path it was opened on, with which flags, and what was called on it, in order.
+// A power cut cannot be staged on a real disk, so every descriptor that node:fs hands the adapter is
+// observed instead: which path it was opened on, with which flags, and what was called on it, in order.
 
 import { constants } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import * as fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,23 +23,28 @@ interface Opened {
 
 const observed = vi.hoisted(() => ({ opened: [] as Opened[], calls: [] as HandleCall[] }));
 
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs/promises')>();
-  const open = async (file: string, flags?: unknown, mode?: unknown): Promise<FileHandle> => {
-    const handle = await actual.open(file, flags as string, mode as number);
-    observed.opened.push({ fd: handle.fd, path: String(file), flags });
-    return new Proxy(handle, {
-      get(target, property) {
-        const value: unknown = Reflect.get(target, property, target);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          observed.calls.push({ fd: target.fd, call: String(property) });
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+// The adapter makes node:fs's synchronous calls: every descriptor openSync hands it is recorded, and every
+// call that takes a descriptor first (write, fsync, close, …) is recorded against it, in order.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  const openSync = (file: import('node:fs').PathLike, flags: import('node:fs').OpenMode, mode?: import('node:fs').Mode | null): number => {
+    const fd = actual.openSync(file, flags, mode);
+    observed.opened.push({ fd, path: String(file), flags });
+    return fd;
   };
-  return { ...actual, open, default: { ...actual, open } };
+  const onDescriptor = <A extends unknown[], R>(name: string, fn: (fd: number, ...rest: A) => R) => (fd: number, ...rest: A): R => {
+    observed.calls.push({ fd, call: name });
+    return fn(fd, ...rest);
+  };
+  const traced = {
+    openSync,
+    writeSync: onDescriptor('write', actual.writeSync as (fd: number, ...rest: unknown[]) => number),
+    fsyncSync: onDescriptor('sync', actual.fsyncSync),
+    closeSync: onDescriptor('close', actual.closeSync),
+    readSync: onDescriptor('read', actual.readSync as (fd: number, ...rest: unknown[]) => number),
+    fstatSync: onDescriptor('stat', actual.fstatSync as (fd: number, ...rest: unknown[]) => import('node:fs').Stats),
+  };
+  return { ...actual, ...traced, default: { ...actual, ...traced } };
 });
 
 /** What was done, in order, to the descriptors opened on `file`. */
@@ -70,8 +74,8 @@ describe('node-fs syncs what it promises to sync', () => {
     const file = path.join(root, 'result.tmp');
     await createNodeFs().writeFileExclusive(file, new TextEncoder().encode('{"ok":true}\n'));
 
-    expect(flagsOf(file)).toEqual(['wx']);
-    expect(callsOn(file)).toEqual(['writeFile', 'sync', 'close']);
+    expect(flagsOf(file)).toEqual([constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL]);
+    expect(callsOn(file)).toEqual(['write', 'sync', 'close']);
     expect(await fsp.readFile(file, 'utf8')).toBe('{"ok":true}\n');
   });
 
