@@ -67,6 +67,12 @@ export interface Clock {
   localOffsetMinutes(epochMs: number): number;
   /** Waits `ms`; resolves early (without throwing) when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Lets whatever is pending run (a stop signal's handler, above all), then resolves: the next turn of the
+   * event loop. The filesystem port may answer at once (the real adapter's calls are synchronous), so a
+   * scan of many jobs that start no FFmpeg would otherwise never give a SIGTERM the chance to be seen.
+   */
+  yieldToEvents(): Promise<void>;
 }
 
 export interface TranscodeRequest {

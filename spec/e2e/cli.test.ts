@@ -152,6 +152,23 @@ describe('CLI on a real folder', { timeout: REAL_PROCESS_TEST_MS }, () => {
     expect((result.clips as Record<string, unknown>[])[0]?.failure_reason).toBe('runner interrupted');
   });
 
+  it('on SIGTERM during a long scan of jobs that start no FFmpeg, stops after the job at hand', async () => {
+    sandbox = makeSandbox();
+    mkdirSync(join(sandbox.watch, 'pending'));
+    // Thousands of invalid JobSpecs: every filesystem call answers at once and no FFmpeg is ever awaited.
+    for (let i = 0; i < 5000; i += 1) writeFileSync(join(sandbox.watch, 'pending', `job-${String(i).padStart(5, '0')}.json`), '{"jobspec_version": "1.0"}\n');
+    const runner = cli(sandbox, [sandbox.watch, '--once']);
+    await waitFor('a first result', () => (existsSync(join(sandbox.watch, 'failed', 'job-00000.result.json')) ? true : null), { intervalMs: 5 });
+
+    runner.kill('SIGTERM');
+    const done = await runner;
+
+    expect(done.stderr.split('\n').map(messageOf).some((line) => line.startsWith('Received SIGTERM: stopping'))).toBe(true);
+    expect(readdirSync(join(sandbox.watch, 'pending')).length).toBeGreaterThan(0);
+    expect(readdirSync(join(sandbox.watch, 'running'))).toEqual([]);
+    expect(existsSync(join(sandbox.watch, '.runner.lock'))).toBe(false);
+  });
+
   it('answers usage errors with one line on stderr and exit 2, and never creates a missing folder', async () => {
     sandbox = makeSandbox();
     const missing = join(sandbox.root, 'nope');

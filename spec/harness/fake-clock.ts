@@ -38,6 +38,8 @@ export function createFakeClock(startMs = FAKE_EPOCH_MS): FakeClock {
   return {
     now: () => now,
     localOffsetMinutes: () => 0,
+    // Nothing is pending in fake time: the stop a scenario schedules fires from the clock itself.
+    yieldToEvents: () => Promise.resolve(),
     advance(ms) {
       moveTo(now + ms);
     },

@@ -101,6 +101,8 @@ export async function runScan(ctx: JobContext, options: LoopOptions, notices: Pe
   let news = false;
   const candidates = await listCandidates(deps, layout);
   for (const name of candidates) {
+    // A SIGTERM is seen here, between candidates, even when nothing since the last one had to wait.
+    await deps.clock.yieldToEvents();
     if (ctx.stop.aborted) break;
     const readiness = await readinessOf(deps, join(layout.pending, name), options.settleMs);
     if (readiness === 'vanished') continue;
