@@ -17,7 +17,7 @@ import type { LockAttempt } from './runner/lock.ts';
 import { acquireLock } from './runner/lock.ts';
 import { ORPHAN_GRACE_MS } from './runner/lock-liveness.ts';
 import { runFiledHook } from './runner/hook.ts';
-import { filedOf, logRecovered, runLoop } from './runner/loop.ts';
+import { logRecovered, runLoop } from './runner/loop.ts';
 import { recoverInterrupted } from './runner/recover.ts';
 
 export const EXIT = { ok: 0, jobFailed: 1, usage: 2, busy: 3, internal: 70 } as const;
@@ -144,7 +144,8 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       current,
     };
     const hook = options.onFiled === null ? null : { program: options.onFiled, timeoutMs: Math.max(1, Math.round(options.hookTimeoutSeconds * 1000)) };
-    if (hook !== null) for (const job of recovered) await runFiledHook(deps, hook, filedOf(job));
+    // A recovered job carries everything a filed one does: the program is told of it the same way.
+    if (hook !== null) for (const job of recovered) await runFiledHook(deps, hook, job);
     const recoveryFiledFailure = recovered.some((job) => job.status !== 'COMPLETED');
     return await runLoop(ctx, { once: options.once, pollMs: options.pollSeconds * 1000, settleMs: options.settleSeconds * 1000, hook, recoveryFiledFailure });
   } catch (error) {

@@ -19,7 +19,7 @@ import type { LockActivity } from '../runner/lock-record.ts';
 import { readLockRecord } from '../runner/lock-record.ts';
 import { readJobSpecFile } from '../runner/read-jobspec.ts';
 import { clockText, percentOf } from '../runner/progress.ts';
-import { readinessOf } from '../runner/scan.ts';
+import { readinessOf, WAITING_REASON } from '../runner/scan.ts';
 
 /** How many of the latest results the report shows. */
 export const RECENT_RESULTS = 10;
@@ -164,7 +164,7 @@ async function pendingFiles(deps: Deps, layout: Layout, names: readonly string[]
     if (readiness === 'vanished') continue;
     files.push(
       readiness === 'waiting'
-        ? { name, state: 'waiting', reason: 'not complete yet (not a complete JSON object or array, modified within the settle window)' }
+        ? { name, state: 'waiting', reason: WAITING_REASON }
         : { name, state: 'ready', reason: null },
     );
   }

@@ -6,9 +6,9 @@
 import { basename, resolve } from 'node:path';
 import type { Deps } from '../ports.ts';
 import { fsErrorCode } from '../ports.ts';
-import { buildFfmpegArgv } from '../engine/command.ts';
 import { printable } from '../log.ts';
 import { isJobSpecName } from '../runner/filing-names.ts';
+import { clipArgv } from '../runner/plan.ts';
 import { prepareJob } from '../runner/prepare.ts';
 
 export interface ValidatedClip {
@@ -66,7 +66,7 @@ export async function validateFiles(deps: Deps, files: readonly string[]): Promi
       source: clip.sourcePath,
       output: clip.output,
       partial_output: clip.partial,
-      ffmpeg_command: buildFfmpegArgv({ ffmpeg: ffmpeg ?? 'ffmpeg', profile: plan.profile, source: clip.source, partialOutput: clip.partial, fps: plan.fps }),
+      ffmpeg_command: clipArgv(plan, clip, ffmpeg),
     }));
     checked.push({ file, valid: true, job_id: prepared.jobId, reason: null, would_file_as: null, profile: plan.profile.name, clips, name_warning: nameWarning });
   }

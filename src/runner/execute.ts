@@ -6,12 +6,12 @@
 import { dirname } from 'node:path';
 import type { Deps, FileStat, TranscodeOutcome } from '../ports.ts';
 import { lstatOrNull } from '../ports.ts';
-import { buildFfmpegArgv } from '../engine/command.ts';
 import { oneLine } from '../log.ts';
 import type { ClipResult } from '../result.ts';
 import { durationSeconds, formatTimestamp } from '../result.ts';
 import type { HeldLock } from './lock.ts';
 import type { ClipPlan, JobPlan } from './plan.ts';
+import { clipArgv } from './plan.ts';
 import type { ClipLabel } from './progress.ts';
 import { trackProgress } from './progress.ts';
 import { publishOutput } from './publish.ts';
@@ -62,7 +62,7 @@ async function sizeOfFile(deps: Deps, path: string): Promise<number | null> {
 async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffmpeg: string | null, label: ClipLabel): Promise<ClipResult> {
   const { deps } = ctx;
   const startedMs = deps.clock.now();
-  const argv = buildFfmpegArgv({ ffmpeg: ffmpeg ?? 'ffmpeg', profile: plan.profile, source: clip.source, partialOutput: clip.partial, fps: plan.fps });
+  const argv = clipArgv(plan, clip, ffmpeg);
   let outcome: TranscodeOutcome = { exitCode: null, signal: null, timedOut: false, stderrTail: '' };
   let sourceBefore: FileStat | null = null;
   deps.log.event('clip-start', `Clip ${label.clip}/${label.clips} of ${label.job}: ${clip.sourcePath} -> ${clip.output}`, {

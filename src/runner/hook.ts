@@ -3,11 +3,11 @@
 // does, exits with or how long it hangs (it is killed after --hook-timeout-seconds), the job stays filed as
 // it is and the runner goes on. Its end is logged with its exit code and the tail of its stderr.
 
-import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
 import { oneLine } from '../log.ts';
 import type { FinalStatus } from '../result.ts';
 import type { SettledNames } from './settle.ts';
+import { settledPaths } from './settle.ts';
 
 export interface HookContext {
   readonly program: string;
@@ -36,8 +36,7 @@ export const HOOK_ENV = {
 const LOGGED_STDERR_CHARS = 500;
 
 export async function runFiledHook(deps: Deps, hook: HookContext, filed: FiledJob): Promise<void> {
-  const { folder, jobSpecName, resultName } = filed.settled;
-  const result = join(folder, resultName);
+  const { jobspec, result } = settledPaths(filed.settled);
   const outcome = await deps.hooks.run({
     program: hook.program,
     args: [result],
@@ -45,7 +44,7 @@ export async function runFiledHook(deps: Deps, hook: HookContext, filed: FiledJo
       [HOOK_ENV.status]: filed.status,
       [HOOK_ENV.jobId]: filed.jobId,
       // Empty when the JobSpec left running/ during the job and was not found again.
-      [HOOK_ENV.jobspec]: jobSpecName === null ? '' : join(folder, jobSpecName),
+      [HOOK_ENV.jobspec]: jobspec ?? '',
       [HOOK_ENV.result]: result,
       [HOOK_ENV.name]: filed.name,
     },

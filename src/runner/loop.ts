@@ -10,8 +10,9 @@ import type { Deps } from '../ports.ts';
 import { INTERRUPTED } from './execute.ts';
 import type { JobContext } from './job.ts';
 import type { RecoveredJob } from './recover.ts';
+import { settledPaths } from './settle.ts';
 import { processJob } from './job.ts';
-import { listCandidates, readinessOf } from './scan.ts';
+import { listCandidates, readinessOf, WAITING_REASON } from './scan.ts';
 
 export interface LoopOptions {
   readonly once: boolean;
@@ -67,14 +68,8 @@ export function logFiled(ctx: JobContext, filed: FiledJob): void {
     status: filed.status,
     // The reason exactly as the result file has it: JSON carries line breaks without ambiguity.
     reason: filed.reason,
-    jobspec: jobSpecName === null ? null : join(folder, jobSpecName),
-    result: join(folder, resultName),
+    ...settledPaths(filed.settled),
   });
-}
-
-/** What recovery filed, as a filed job (for the --on-filed program). */
-export function filedOf(job: RecoveredJob): FiledJob {
-  return { name: job.name, jobId: job.jobId, status: job.status, reason: job.reason, settled: job.settled };
 }
 
 /** The `recovered` event of one job a previous runner left: it is named, with where it went. */
@@ -89,8 +84,7 @@ export function logRecovered(deps: Deps, job: RecoveredJob): void {
     job: job.name,
     status: job.status,
     reason: job.reason,
-    jobspec: jobSpecName === null ? null : join(folder, jobSpecName),
-    result: join(folder, resultName),
+    ...settledPaths(job.settled),
   });
 }
 
@@ -108,9 +102,8 @@ export async function runScan(ctx: JobContext, options: LoopOptions, notices: Pe
     if (readiness === 'vanished') continue;
     if (readiness === 'waiting') {
       summary.waiting += 1;
-      const reason = 'not complete yet (not a complete JSON object or array, modified within the settle window)';
-      if (notices.isNews(name, reason)) {
-        deps.log.event('waiting', `Waiting: ${name} is ${reason}`, { job: name, reason });
+      if (notices.isNews(name, WAITING_REASON)) {
+        deps.log.event('waiting', `Waiting: ${name} is ${WAITING_REASON}`, { job: name, reason: WAITING_REASON });
         news = true;
       }
       continue;

@@ -8,6 +8,7 @@ import type { Deps } from '../ports.ts';
 import { DISK_TROUBLE_CODES, fsErrorCode } from '../ports.ts';
 import type { JobSpec } from '../jobspec/schema.ts';
 import { validateJobSpec } from '../jobspec/validate.ts';
+import { buildFfmpegArgv } from '../engine/command.ts';
 import type { FfmpegProfile } from '../engine/profiles.ts';
 import { routingFailure } from '../engine/routing.ts';
 import { selectProfile } from '../engine/select-profile.ts';
@@ -41,6 +42,11 @@ export interface PlanFailure {
   readonly routed: boolean;
   /** The profile name once it was validated, for `proxy_profile_used`. */
   readonly profile: string | null;
+}
+
+/** The exact FFmpeg argv of one planned clip: what the job runs and what `validate` shows, from one place. */
+export function clipArgv(plan: JobPlan, clip: ClipPlan, ffmpeg: string | null): string[] {
+  return buildFfmpegArgv({ ffmpeg: ffmpeg ?? 'ffmpeg', profile: plan.profile, source: clip.source, partialOutput: clip.partial, fps: plan.fps });
 }
 
 export type PlanOutcome = { ok: true; plan: JobPlan } | { ok: false; failure: PlanFailure };

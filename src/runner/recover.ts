@@ -62,9 +62,9 @@ export interface RecoveredJob {
 }
 
 /**
- * The final_status of a committed job's result temp. The temp was written and fsynced before its commit,
- * so it is the runner's own complete result; a file of that name that says no status is not, and is taken
- * for what its folder means (only COMPLETED jobs are filed in completed/).
+ * The final_status, job_id and reason of a committed job's result temp. The temp was written and fsynced
+ * before its commit, so it is the runner's own complete result; a file of that name that says no status
+ * is not, and is taken for what its folder means (only COMPLETED jobs are filed in completed/).
  */
 async function committedOutcome(deps: Deps, temp: string, folderMeans: FinalStatus): Promise<Pick<RecoveredJob, 'status' | 'jobId' | 'reason'>> {
   const result = summarizeResult(parseJsonObject(await deps.fs.readFile(temp)));
@@ -107,7 +107,7 @@ async function completeOrDropTemps(deps: Deps, destination: SettledFolder): Prom
 interface SettledFolder {
   readonly folder: string;
   readonly names: ReadonlySet<string>;
-  /** The status a job filed here has when its result does not say (committedStatus). */
+  /** The status a job filed here has when its result does not say (committedOutcome). */
   readonly means: FinalStatus;
 }
 

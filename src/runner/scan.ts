@@ -26,6 +26,9 @@ export async function listCandidates(deps: Deps, layout: Layout): Promise<string
 /** `vanished` when the file went away between the listing and now (another process took it). */
 export type Readiness = 'ready' | 'waiting' | 'vanished';
 
+/** Why a `waiting` candidate stays in pending/, as the log and `status` say it. */
+export const WAITING_REASON = 'not complete yet (not a complete JSON object or array, modified within the settle window)';
+
 /**
  * A candidate is ready when its bytes are a complete JSON object or array (R3.5: nothing a writer can
  * still append would make it another valid text, so it is judged now, and a complete but invalid file is

@@ -31,6 +31,11 @@ export interface SettledNames {
   readonly resultName: string;
 }
 
+/** The paths of a filed job: its JobSpec (null when it left running/ and was not found) and its result. */
+export function settledPaths({ folder, jobSpecName, resultName }: SettledNames): { readonly jobspec: string | null; readonly result: string } {
+  return { jobspec: jobSpecName === null ? null : join(folder, jobSpecName), result: join(folder, resultName) };
+}
+
 /** Where a JobSpec that left running/ during its job can be found again: its lstat when it was read. */
 export interface SettleOptions {
   readonly entry?: FileStat | null;
