@@ -5,40 +5,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REAL_PROCESS_TEST_MS, waitFor } from '../support/polling.ts';
 import type { Sandbox } from './stand-in.ts';
-import { jobSpec, makeSandbox, MEDIA, OK_OUTPUT_BYTES } from './stand-in.ts';
+import { cli, jobSpec, lineWith, makeSandbox, MEDIA, OK_OUTPUT_BYTES } from './stand-in.ts';
 import { fakeOutputBytes } from '../../src/conformance/media.ts';
 import { messageOf } from '../support/silent-log.ts';
 
-const CLI = join(import.meta.dirname, '../../src/cli.ts');
-/** tsx resolved from this repository, so the CLI can run with any working directory. */
-const TSX = import.meta.resolve('tsx');
-
-function cli(sandbox: Sandbox, args: string[]) {
-  return execa(process.execPath, ['--import', TSX, CLI, ...args], {
-    reject: false,
-    env: { PATH: sandbox.path, TZ: 'UTC' },
-    cwd: sandbox.root,
-  });
-}
-
 function readResult(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-}
-
-/** Resolves once `child` has printed a stdout line containing `text`. */
-function waitForLine(child: ResultPromise, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes(text)) resolve();
-    });
-    child.once('exit', () => reject(new Error(`exited before printing '${text}': ${seen}`)));
-  });
 }
 
 let sandbox: Sandbox;
@@ -116,7 +91,7 @@ describe('CLI on a real folder', { timeout: REAL_PROCESS_TEST_MS }, () => {
   it('refuses a second runner on a busy folder with exit 3 and leaves the first undisturbed', async () => {
     sandbox = makeSandbox();
     const first = cli(sandbox, [sandbox.watch, '--poll-seconds', '0.2']);
-    await waitForLine(first, 'Watch folder runner');
+    await lineWith(first, 'Watch folder runner');
     const lock = readFileSync(join(sandbox.watch, '.runner.lock'), 'utf8');
 
     const second = await cli(sandbox, [sandbox.watch, '--once']);

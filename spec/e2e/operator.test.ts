@@ -4,8 +4,6 @@
 
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa, execaSync } from 'execa';
-import type { ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../src/commands/status.ts';
 import type { ValidateReport } from '../../src/commands/validate.ts';
@@ -15,27 +13,7 @@ import type { LogEventName } from '../../src/log-events.ts';
 import { messageOf } from '../support/silent-log.ts';
 import { REAL_PROCESS_TEST_MS, waitFor } from '../support/polling.ts';
 import type { Sandbox } from './stand-in.ts';
-import { jobSpec, makeSandbox, MEDIA } from './stand-in.ts';
-
-const CLI = join(import.meta.dirname, '../../src/cli.ts');
-const TSX = import.meta.resolve('tsx');
-
-function cli(sandbox: Sandbox, args: string[]) {
-  return execa(process.execPath, ['--import', TSX, CLI, ...args], { reject: false, env: { PATH: sandbox.path, TZ: 'UTC' }, cwd: sandbox.root });
-}
-
-/** Resolves with the first stdout line of `child` that contains `text`. */
-function lineWith(child: ResultPromise, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const line = seen.split('\n').find((l) => l.includes(text));
-      if (line !== undefined) resolve(line);
-    });
-    child.once('exit', () => reject(new Error(`exited before printing '${text}': ${seen}`)));
-  });
-}
+import { cli, cliSync, jobSpec, lineWith, makeSandbox, MEDIA } from './stand-in.ts';
 
 let sandbox: Sandbox;
 afterEach(() => sandbox.cleanup());
@@ -130,7 +108,7 @@ describe('the operator’s CLI', { timeout: REAL_PROCESS_TEST_MS }, () => {
 
 /** `status` run to completion: its stdout. */
 function statusOf(sandbox: Sandbox, args: string[]): string {
-  const run = execaSync(process.execPath, ['--import', TSX, CLI, ...args], { reject: false, env: { PATH: sandbox.path, TZ: 'UTC' }, cwd: sandbox.root });
+  const run = cliSync(sandbox, args);
   if (run.exitCode !== 0) throw new Error(`status exited ${run.exitCode}: ${run.stderr}`);
   return run.stdout;
 }

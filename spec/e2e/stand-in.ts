@@ -1,11 +1,14 @@
 // The sandbox of the suites that run our CLI on a real folder (spec/e2e, spec/realfs): a temporary root with
 // watch/, media/, out/ and a bin/ holding the one stand-in `ffmpeg` and `ffprobe` of the conformance suite
 // (src/conformance/stand-in, installed by stand-in-bin.ts), first on PATH. Media files are descriptors
-// (spec/stand-ins.md), so these suites speak the same language as every scenario.
+// (spec/stand-ins.md), so these suites speak the same language as every scenario. Also the CLI run from
+// the sources in such a sandbox, and the wait for a line it prints.
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa, execaSync } from 'execa';
+import type { ResultPromise } from 'execa';
 import { encodeMedia } from '../../src/conformance/media.ts';
 import { installStandInBin } from '../../src/conformance/stand-in-bin.ts';
 
@@ -90,4 +93,31 @@ export function jobSpec(sandbox: Sandbox, sources: string[], extra: Record<strin
     null,
     2,
   )}\n`;
+}
+
+const CLI = join(import.meta.dirname, '../../src/cli.ts');
+/** tsx resolved from this repository, so the CLI can run with any working directory. */
+const TSX = import.meta.resolve('tsx');
+
+/** The CLI from the sources, as an operator runs it, in the sandbox: the stand-ins on PATH, UTC. */
+export function cli(sandbox: Sandbox, args: readonly string[]) {
+  return execa(process.execPath, ['--import', TSX, CLI, ...args], { reject: false, env: { PATH: sandbox.path, TZ: 'UTC' }, cwd: sandbox.root });
+}
+
+/** The same, run to its end before returning (for a command that answers, such as `status`). */
+export function cliSync(sandbox: Sandbox, args: readonly string[]) {
+  return execaSync(process.execPath, ['--import', TSX, CLI, ...args], { reject: false, env: { PATH: sandbox.path, TZ: 'UTC' }, cwd: sandbox.root });
+}
+
+/** Resolves with the first stdout line of `child` that contains `text`; rejects when it exits first. */
+export function lineWith(child: ResultPromise, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const line = seen.split('\n').find((l) => l.includes(text));
+      if (line !== undefined) resolve(line);
+    });
+    child.once('exit', () => reject(new Error(`exited before printing '${text}': ${seen}`)));
+  });
 }
