@@ -17,6 +17,8 @@ const RSS_PRELOAD = join(REPO, 'scripts', 'bench-rss.mjs');
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, long: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const RUNS = Math.max(1, Number(values.runs));
+/** Figures whose one run takes tens of seconds (thousands of files, real encodes) run at most 3 times. */
+const HEAVY_RUNS = Math.min(RUNS, 3);
 
 interface Row {
   readonly figure: string;
@@ -35,6 +37,8 @@ const median = (xs: readonly number[]): number => {
 };
 const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
 const secs = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
+/** Milliseconds since `started` (a process.hrtime.bigint()). */
+const msSince = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e6;
 
 function scratch(name: string): string {
   return mkdtempSync(join(tmpdir(), `bench-${name}-`));
@@ -45,7 +49,7 @@ function timedNode(args: readonly string[], cwd = REPO): { ms: number; rssKiB: n
   const rssFile = join(scratch('rss'), 'rss');
   const started = process.hrtime.bigint();
   const run = spawnSync(process.execPath, ['--import', RSS_PRELOAD, ...args], { cwd, env: { ...process.env, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const ms = msSince(started);
   const rssKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) : Number.NaN;
   return { ms, rssKiB, status: run.status };
 }
@@ -120,7 +124,7 @@ function minimalDurableJobs(count: number): number {
     unlinkSync(temp);
     fsyncDir(join(watch, 'failed'));
   }
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const ms = msSince(started);
   rmSync(root, { recursive: true, force: true });
   return (count / ms) * 1000;
 }
@@ -130,7 +134,7 @@ function invalidJobs(): void {
   const count = 1000;
   const rates: number[] = [];
   const baselines: number[] = [];
-  for (let run = 0; run < Math.max(1, Math.min(RUNS, 3)); run += 1) {
+  for (let run = 0; run < HEAVY_RUNS; run += 1) {
     const { root, watch } = watchFolder();
     dropInvalid(join(watch, 'pending'), count);
     const timed = timedNode([CLI, watch, '--once']);
@@ -181,7 +185,7 @@ function clips(label: string, count: number, seconds: number, size: string, goal
     });
     const bareStarted = process.hrtime.bigint();
     for (const argv of plannedArgv(specs)) execFileSync(argv[0] ?? 'ffmpeg', argv.slice(1), { stdio: 'ignore' });
-    const bareMs = Number(process.hrtime.bigint() - bareStarted) / 1e6;
+    const bareMs = msSince(bareStarted);
     const out = join(root, 'out');
     mkdirSync(out);
     sources.forEach((source, i) => writeFileSync(join(watch, 'pending', `job${String(i).padStart(2, '0')}.json`), jobSpecFor(source, out)));
@@ -199,7 +203,7 @@ async function manyPending(): Promise<void> {
   const count = 100_000;
   const firsts: number[] = [];
   const rss: number[] = [];
-  for (let run = 0; run < Math.max(1, Math.min(RUNS, 3)); run += 1) {
+  for (let run = 0; run < HEAVY_RUNS; run += 1) {
     const { root, watch } = watchFolder();
     dropInvalid(join(watch, 'pending'), count);
     const rssFile = join(root, 'rss');
@@ -210,7 +214,7 @@ async function manyPending(): Promise<void> {
       if (readdirSync(failed).some((name) => name.endsWith('.result.json'))) break;
       await new Promise((r) => setTimeout(r, 2));
     }
-    firsts.push(Number(process.hrtime.bigint() - started) / 1e6);
+    firsts.push(msSince(started));
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     rss.push(Number(readFileSync(rssFile, 'utf8').trim()));
@@ -230,7 +234,7 @@ if (want('clips') || want('long')) {
   if (!ffmpegAvailable()) {
     rows.push({ figure: 'clip figures', value: 'skipped', baseline: 'no ffmpeg on PATH', ratio: '', goal: '', met: null });
   } else {
-    if (want('clips')) clips('20 small clips (2 s, 320x240 → ProRes Proxy): runner ÷ bare FFmpeg', 20, 2, '320x240', 1.05, Math.min(RUNS, 3));
+    if (want('clips')) clips('20 small clips (2 s, 320x240 → ProRes Proxy): runner ÷ bare FFmpeg', 20, 2, '320x240', 1.05, HEAVY_RUNS);
     if (values.long || values.only === 'long') clips('one 60 s 1080p clip → ProRes Proxy: runner ÷ bare FFmpeg', 1, 60, '1920x1080', 1.01, 1);
   }
 }
