@@ -6,6 +6,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { TranscodeOutcome, TranscodeRequest, Transcoder } from '../ports.ts';
 import { createProgressReader } from './ffmpeg-progress.ts';
+import type { ExecaEnd } from './process-end.ts';
+import { processEnd } from './process-end.ts';
 import { createTailBuffer } from './stderr-tail.ts';
 
 /** contract §9: the result keeps the last 64 KiB of stderr. */
@@ -110,25 +112,11 @@ async function runFfmpeg(request: TranscodeRequest): Promise<TranscodeOutcome> {
   return outcome;
 }
 
-/** The fields of execa's result (or error, with reject: false) the outcome is made of. */
-interface ExecaEnd {
-  readonly exitCode?: number | undefined;
-  readonly signal?: string | undefined;
-  readonly timedOut: boolean;
-  readonly originalMessage?: string | undefined;
-  readonly shortMessage?: string | undefined;
-}
-
 function toOutcome(result: ExecaEnd, stderrTail: string): TranscodeOutcome {
-  const exitCode = result.exitCode ?? null;
-  const signal = result.signal ?? null;
-  if (exitCode === null && signal === null && !result.timedOut) {
-    // Neither an exit nor a signal: the process never ran (spawn failed). Say why where stderr would be.
-    const why = result.originalMessage ?? result.shortMessage ?? 'FFmpeg could not be started';
-    return notStarted(stderrTail === '' ? why : `${stderrTail}\n${why}`);
-  }
-  // The port promises no exit code for a process a signal ended (execa reports none then either).
-  return { exitCode: signal === null ? exitCode : null, signal, timedOut: result.timedOut, stderrTail };
+  const end = processEnd(result, 'FFmpeg could not be started');
+  // A run that never started says why where stderr would be.
+  if (!end.started) return notStarted(stderrTail === '' ? end.why : `${stderrTail}\n${end.why}`);
+  return { exitCode: end.exitCode, signal: end.signal, timedOut: end.timedOut, stderrTail };
 }
 
 function notStarted(why: string): TranscodeOutcome {

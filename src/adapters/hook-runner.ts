@@ -4,6 +4,7 @@
 
 import { execa } from 'execa';
 import type { HookOutcome, HookRequest, HookRunner } from '../ports.ts';
+import { processEnd } from './process-end.ts';
 import { createTailBuffer } from './stderr-tail.ts';
 
 const HOOK_STDERR_BYTES = 8 * 1024;
@@ -37,13 +38,9 @@ export function createHookRunner({ env }: HookRunnerOptions): HookRunner {
         return { exitCode: null, signal: null, timedOut: false, stderrTail: '', startFailure: error instanceof Error ? error.message : String(error) };
       }
       subprocess.stderr.on('data', (chunk: Uint8Array | string) => tail.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
-      const result = await subprocess;
-      const exitCode = result.exitCode ?? null;
-      const signal = result.signal ?? null;
-      if (exitCode === null && signal === null && !result.timedOut) {
-        return { exitCode: null, signal: null, timedOut: false, stderrTail: tail.text(), startFailure: result.originalMessage ?? result.shortMessage ?? 'the program could not be started' };
-      }
-      return { exitCode: signal === null ? exitCode : null, signal, timedOut: result.timedOut, stderrTail: tail.text(), startFailure: null };
+      const end = processEnd(await subprocess, 'the program could not be started');
+      if (!end.started) return { exitCode: null, signal: null, timedOut: false, stderrTail: tail.text(), startFailure: end.why };
+      return { exitCode: end.exitCode, signal: end.signal, timedOut: end.timedOut, stderrTail: tail.text(), startFailure: null };
     },
   };
 }
