@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReadHandle } from '../../src/ports.ts';
 import { layoutOf } from '../../src/runner/layout.ts';
 import { MAX_JOBSPEC_BYTES } from '../../src/runner/read-jobspec.ts';
-import { listCandidates, readinessOf } from '../../src/runner/scan.ts';
+import { listCandidates, ReadinessMemo, readinessOf } from '../../src/runner/scan.ts';
 import type { Faults, MemDeps } from '../support/mem-deps.ts';
 import { fsError, memDeps } from '../support/mem-deps.ts';
 
@@ -155,5 +155,33 @@ describe('readinessOf', () => {
     expect(await readinessOf(w.deps, JOB, SETTLE_MS)).toBe('waiting');
     expect(reads).toEqual([MAX_JOBSPEC_BYTES + 1]);
     expect(closes).toBe(1);
+  });
+
+  it('with a memo, a waiting file is read again only when its size or mtime changed, or after a scan that did not see it', async () => {
+    const w = pending({ 'job.json': '{"trunc' });
+    const open = w.deps.fs.openNoFollow;
+    let opens = 0;
+    w.deps.fs.openNoFollow = async (path): Promise<ReadHandle> => {
+      opens += 1;
+      return open(path);
+    };
+    const memo = new ReadinessMemo();
+    const scan = async (): Promise<string> => {
+      const readiness = await readinessOf(w.deps, JOB, SETTLE_MS, memo);
+      memo.endScan();
+      return readiness;
+    };
+    const seconds = w.clock.now() / 1000;
+    expect([await scan(), await scan(), opens]).toEqual(['waiting', 'waiting', 1]);
+    w.vol.writeFileSync(JOB, '{"trunc"');
+    w.vol.utimesSync(JOB, seconds, seconds);
+    expect([await scan(), opens]).toEqual(['waiting', 2]);
+    w.vol.utimesSync(JOB, seconds - 1, seconds - 1);
+    expect([await scan(), opens]).toEqual(['waiting', 3]);
+    memo.endScan(); // a scan that did not see the file
+    expect([await scan(), opens]).toEqual(['waiting', 4]);
+    w.vol.writeFileSync(JOB, '{"trunc": 1}');
+    w.vol.utimesSync(JOB, seconds - 1, seconds - 1);
+    expect([await scan(), opens]).toEqual(['ready', 5]);
   });
 });

@@ -19,8 +19,12 @@ export interface PositionalReader {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
 }
 
-/** Bytes asked of the kernel per read: large enough to be few calls, small enough to never over-allocate. */
-const READ_CHUNK_BYTES = 64 * 1024;
+/**
+ * The first read's buffer: a JobSpec is a few hundred bytes, and a buffer of the cap for each of
+ * thousands of small reads is zero-filled memory the garbage collector must then reclaim. It doubles up
+ * to the cap when a file is larger.
+ */
+const FIRST_READ_BYTES = 4 * 1024;
 
 export function entryKind(stats: StatsLike): EntryKind {
   if (stats.isFile()) return 'file';
@@ -41,37 +45,31 @@ export function toFileStat(stats: StatsLike): FileStat {
 }
 
 /**
- * Reads from offset 0 until EOF or `maxBytes`, whichever comes first. Reads in bounded chunks rather than
- * allocating `maxBytes` up front, so a generous cap costs nothing for a small file; a short read is not
- * EOF (only a zero-byte read is), hence the loop.
+ * Reads from offset 0 until EOF or `maxBytes`, whichever comes first, into one buffer that starts small
+ * and doubles, so a generous cap costs nothing for a small file; a short read is not EOF (only a
+ * zero-byte read is), hence the loop, and the read that finds EOF reuses the buffer's free space.
  */
 export async function readFromStart(handle: PositionalReader, maxBytes: number): Promise<Uint8Array> {
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`invalid read cap: ${maxBytes}`);
-  const chunks: Uint8Array[] = [];
+  let buffer = new Uint8Array(Math.min(FIRST_READ_BYTES, maxBytes));
   let total = 0;
   while (total < maxBytes) {
-    const want = Math.min(READ_CHUNK_BYTES, maxBytes - total);
-    const chunk = new Uint8Array(want);
-    const { bytesRead } = await handle.read(chunk, 0, want, total);
+    if (total === buffer.length) buffer = grown(buffer, Math.min(buffer.length * 2, maxBytes));
+    const { bytesRead } = await handle.read(buffer, total, buffer.length - total, total);
     if (bytesRead === 0) break;
-    chunks.push(chunk.subarray(0, bytesRead));
     total += bytesRead;
   }
-  return concatBytes(chunks, total);
+  return buffer.slice(0, total);
 }
 
-/** A plain Uint8Array (not a Buffer) so both adapters hand the core values that compare equal. */
-export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
+/** `buffer`'s bytes at the start of a new buffer of `size` bytes. */
+function grown(buffer: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(size);
+  out.set(buffer);
   return out;
 }
 
-/** Copies a Buffer into a plain Uint8Array (see concatBytes for why). */
+/** Copies a Buffer into a plain Uint8Array, so both adapters hand the core values that compare equal. */
 export function plainBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
 }

@@ -12,7 +12,7 @@ import type { JobContext } from './job.ts';
 import type { RecoveredJob } from './recover.ts';
 import { settledPaths } from './settle.ts';
 import { processJob } from './job.ts';
-import { listCandidates, readinessOf, WAITING_REASON } from './scan.ts';
+import { listCandidates, ReadinessMemo, readinessOf, WAITING_REASON } from './scan.ts';
 
 export interface LoopOptions {
   readonly once: boolean;
@@ -39,6 +39,8 @@ const TALLY: Record<FinalStatus, keyof ScanSummary> = { COMPLETED: 'completed', 
 export class PendingNotices {
   private said = new Map<string, string>();
   private now = new Map<string, string>();
+  /** What was read of the files that wait, kept over the same scans. */
+  readonly readiness = new ReadinessMemo();
 
   /** True when `notice` is news for `name` in this scan. */
   isNews(name: string, notice: string): boolean {
@@ -50,6 +52,7 @@ export class PendingNotices {
   endScan(): void {
     this.said = this.now;
     this.now = new Map();
+    this.readiness.endScan();
   }
 }
 
@@ -98,7 +101,7 @@ export async function runScan(ctx: JobContext, options: LoopOptions, notices: Pe
     // A SIGTERM is seen here, between candidates, even when nothing since the last one had to wait.
     await deps.clock.yieldToEvents();
     if (ctx.stop.aborted) break;
-    const readiness = await readinessOf(deps, join(layout.pending, name), options.settleMs);
+    const readiness = await readinessOf(deps, join(layout.pending, name), options.settleMs, notices.readiness);
     if (readiness === 'vanished') continue;
     if (readiness === 'waiting') {
       summary.waiting += 1;
