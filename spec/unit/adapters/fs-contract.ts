@@ -308,6 +308,16 @@ export function fsContract(name: string, makeFixture: () => Promise<FsFixture>):
         expect((await fs.readdir(fx.root)).sort()).toEqual(['d\udcff']);
         expect((await fs.stat(p(`d\udcff/${latin1}`))).nlink).toBe(1);
       });
+
+      it('a listing that mixes them with plain names and with U+FFFD itself gives each name back exactly', async () => {
+        const names = ['plain.json', 'caf\udce9.json', 'real\ufffd.json'];
+        await fs.mkdir(p('mixed'));
+        for (const name of names) await fs.writeFileExclusive(p(`mixed/${name}`), bytes('{}'));
+        expect((await fs.readdir(p('mixed'))).sort()).toEqual([...names].sort());
+        await fs.mkdir(p('only-fffd'));
+        await fs.writeFileExclusive(p('only-fffd/\ufffd.json'), bytes('{}'));
+        expect(await fs.readdir(p('only-fffd'))).toEqual(['\ufffd.json']);
+      });
     });
 
     describe('fsyncFile / fsyncDir', () => {
