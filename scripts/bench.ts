@@ -2,8 +2,10 @@
 // on the same machine, so that a loaded or slow machine shows up in the baseline instead of in the figure.
 // Not a test: nothing here passes or fails CI. It prints, per figure, the median of several runs, the
 // baseline, their ratio and the goal. Options: --runs N (default 5), --long (adds the 60 s 1080p clip,
-// minutes), --only NAME (one figure). Needs `npm run build` first (it builds when dist/cli.js is missing)
-// and FFmpeg on PATH for the clip figures.
+// minutes), --only NAME (one figure). Needs `npm run build` first (it builds when dist/cli.js is missing),
+// FFmpeg on PATH for the clip figures and strace for the idle-poll figure. With PROXX_DIR pointing at a
+// checkout of the earlier Python runner (Venkmine/Proxx), its start-up and invalid-job figures are
+// measured beside ours in the same run.
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
@@ -54,6 +56,19 @@ function timedNode(args: readonly string[], cwd = REPO): { ms: number; rssKiB: n
   return { ms, rssKiB, status: run.status };
 }
 
+const PROXX_DIR = process.env.PROXX_DIR;
+
+/**
+ * Runs the earlier Python runner (`python3 -m backend.v2.watch_folder_runner args…` from PROXX_DIR) under
+ * a small Python parent that reports the child's wall time and peak RSS, as timedNode does for ours.
+ */
+function timedProxx(args: readonly string[]): { ms: number; rssKiB: number } {
+  const parent = 'import resource, subprocess, sys, time\nt = time.monotonic()\nsubprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\nprint((time.monotonic() - t) * 1000, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)';
+  const out = execFileSync('python3', ['-c', parent, 'python3', '-m', 'backend.v2.watch_folder_runner', ...args], { env: { ...process.env, PYTHONPATH: PROXX_DIR }, encoding: 'utf8' });
+  const [ms, rssKiB] = out.trim().split(' ').map(Number);
+  return { ms: ms ?? Number.NaN, rssKiB: rssKiB ?? Number.NaN };
+}
+
 function watchFolder(): { root: string; watch: string } {
   const root = scratch('watch');
   const watch = join(root, 'watch');
@@ -78,6 +93,12 @@ function startup(): void {
   const tsx = timedNode(['--import', 'tsx', join(REPO, 'src', 'cli.ts'), watch, '--once']);
   const tsxBare = timedNode(['--import', 'tsx', '-e', '']);
   rows.push({ figure: 'start-up through tsx (npx tsx src/cli.ts), one run', value: secs(tsx.ms), baseline: `${secs(tsxBare.ms)} (node --import tsx)`, ratio: (tsx.ms / tsxBare.ms).toFixed(2), goal: 'tsx only', met: null });
+  if (PROXX_DIR !== undefined) {
+    const proxx = Array.from({ length: RUNS }, () => timedProxx([watch, '--once']));
+    const proxxMs = median(proxx.map((r) => r.ms));
+    rows.push({ figure: 'start-up, --once on an empty folder (wall), against the earlier runner', value: secs(ms), baseline: `${secs(proxxMs)} (earlier runner)`, ratio: (ms / proxxMs).toFixed(2), goal: '', met: null });
+    rows.push({ figure: 'start-up, --once on an empty folder (peak RSS), against the earlier runner', value: mib(rss), baseline: `${mib(median(proxx.map((r) => r.rssKiB)))} (earlier runner)`, ratio: '', goal: '', met: null });
+  }
   rmSync(root, { recursive: true, force: true });
 }
 
@@ -134,6 +155,7 @@ function invalidJobs(): void {
   const count = 1000;
   const rates: number[] = [];
   const baselines: number[] = [];
+  const proxxRates: number[] = [];
   for (let run = 0; run < HEAVY_RUNS; run += 1) {
     const { root, watch } = watchFolder();
     dropInvalid(join(watch, 'pending'), count);
@@ -142,10 +164,20 @@ function invalidJobs(): void {
     rates.push((count / timed.ms) * 1000);
     rmSync(root, { recursive: true, force: true });
     baselines.push(minimalDurableJobs(count));
+    if (PROXX_DIR !== undefined) {
+      const earlier = watchFolder();
+      dropInvalid(join(earlier.watch, 'pending'), count);
+      proxxRates.push((count / timedProxx([earlier.watch, '--once']).ms) * 1000);
+      rmSync(earlier.root, { recursive: true, force: true });
+    }
   }
   const rate = median(rates);
   const base = median(baselines);
   rows.push({ figure: '1,000 invalid JobSpecs, one --once (jobs/s, start-up included)', value: rate.toFixed(0), baseline: `${base.toFixed(0)} (bare durable syscalls)`, ratio: (rate / base).toFixed(2), goal: '>= 1500', met: rate >= 1500 });
+  if (PROXX_DIR !== undefined) {
+    const earlier = median(proxxRates);
+    rows.push({ figure: '1,000 invalid JobSpecs, against the earlier runner (which never fsyncs)', value: rate.toFixed(0), baseline: `${earlier.toFixed(0)} (earlier runner)`, ratio: (rate / earlier).toFixed(2), goal: '', met: null });
+  }
 }
 
 function ffmpegAvailable(): boolean {
@@ -226,6 +258,54 @@ async function manyPending(): Promise<void> {
   rows.push({ figure: '100,000 files in pending/: peak RSS until stopped', value: mib(peak), baseline: '', ratio: '', goal: '<= 100 MiB', met: peak <= 100 * 1024 });
 }
 
+function straceAvailable(): boolean {
+  return spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+// 5. Continuous mode with nothing to do: the filesystem calls of each poll, seen by strace. A listing of
+// pending/ is its open, fstat and getdents64 calls; everything else between the first listing and the
+// stop signal is counted against the goal of none.
+async function idlePolls(): Promise<void> {
+  if (!straceAvailable()) {
+    rows.push({ figure: 'idle continuous mode: filesystem calls per poll', value: 'skipped', baseline: 'no strace on PATH', ratio: '', goal: '', met: null });
+    return;
+  }
+  const { root, watch } = watchFolder();
+  const log = join(root, 'strace.log');
+  const child = spawn('strace', ['-f', '-qq', '-e', 'trace=%file,getdents64,fsync,fdatasync,pread64,pwrite64', '-o', log, process.execPath, CLI, watch, '--poll-seconds', '0.05'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // SIGTERM goes to the traced runner, not to strace: strace would detach and leave the runner polling.
+  const runner = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  if (runner !== undefined && runner !== '') process.kill(Number(runner), 'SIGTERM');
+  const fallback = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(fallback);
+  const pending = join(watch, 'pending');
+  const calls = readFileSync(log, 'utf8').split('\n').map((line) => line.replace(/^\d+\s+/, ''));
+  const isListing = (call: string): boolean => call.startsWith('getdents64(') || /^newfstatat\(\d+, "",/.test(call);
+  // A listing opens the folder through opendir(3), which adds O_NONBLOCK; the start-up's directory fsyncs
+  // open it without, so the window starts at the first poll, after start-up.
+  const opensPending = (call: string): boolean => call.startsWith(`openat(AT_FDCWD, "${pending}", O_RDONLY|O_NONBLOCK`) && call.includes('O_DIRECTORY');
+  const first = calls.findIndex(opensPending);
+  const stop = calls.findIndex((call) => call.startsWith('--- SIGTERM'));
+  const window = calls.slice(first, stop === -1 ? undefined : stop);
+  const polls = window.filter(opensPending).length;
+  const others = window.filter((call) => call !== '' && !opensPending(call) && !isListing(call));
+  rmSync(root, { recursive: true, force: true });
+  const perPoll = polls === 0 ? Number.NaN : others.length / polls;
+  rows.push({ figure: `idle continuous mode: filesystem calls per poll besides the listing (${polls} polls)`, value: perPoll.toFixed(2), baseline: `${others[0] ?? 'none'}`.slice(0, 40), ratio: '', goal: '0 (one listing only)', met: perPoll === 0 });
+}
+
+// 6. The default tier of the conformance suite run against our compiled entry, as an implementer would.
+function conformance(): void {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'conformance', 'cli.ts'), '--impl', `${process.execPath} ${CLI} {watch}`], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const ms = msSince(started);
+  const verdict = run.stdout.split('\n').find((line) => / passed, \d+ failed/.test(line)) ?? `exit ${run.status}`;
+  rows.push({ figure: 'conformance, default tier, of dist/cli.js (one run)', value: secs(ms), baseline: verdict, ratio: '', goal: '<= 60 s', met: run.status === 0 && ms <= 60_000 });
+}
+
 if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'inherit' });
 console.log(`npm run bench: ${availableParallelism()} cores, Node ${process.version}, median of ${RUNS} runs where it says so\n`);
 if (want('startup')) startup();
@@ -239,6 +319,8 @@ if (want('clips') || want('long')) {
   }
 }
 if (want('pending')) await manyPending();
+if (want('idle')) await idlePolls();
+if (want('conformance')) conformance();
 
 const header = ['figure', 'value', 'baseline', 'ratio', 'goal', 'met'];
 const table = rows.map((r) => [r.figure, r.value, r.baseline, r.ratio, r.goal, r.met === null ? '' : r.met ? 'yes' : 'NO']);
