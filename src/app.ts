@@ -9,6 +9,7 @@ import type { RunnerOptions } from './options.ts';
 import { createLog } from './log.ts';
 import { formatTimestamp } from './result.ts';
 import { runStatus } from './commands/status.ts';
+import { runSubmit } from './commands/submit.ts';
 import { runValidate } from './commands/validate.ts';
 import { VERSION } from './version.ts';
 import type { Layout } from './runner/layout.ts';
@@ -188,6 +189,8 @@ export async function runApp(argv: readonly string[], appDeps: AppDeps, stop: Ab
       return runValidate(deps, command.files, command.json);
     case 'status':
       return runStatus(deps, command.folder, command.json);
+    case 'submit':
+      return runSubmit(deps, command.files, command.to, command.json);
     case 'run':
       return runWatchFolder(command.options, deps, stop);
   }

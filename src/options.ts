@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 
 export const COMMAND_NAME = 'watch-folder-runner';
 
-export type CommandName = 'run' | 'validate' | 'status';
+export type CommandName = 'run' | 'validate' | 'status' | 'submit';
 export type LogFormat = 'text' | 'json';
 export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json'];
 
@@ -33,12 +33,15 @@ interface ChoiceOption extends Declared {
 interface TextOption extends Declared {
   readonly kind: 'text';
   readonly placeholder: string;
+  /** What the value names, for the usage error of an empty one: `--to needs a folder`. */
+  readonly noun: string;
 }
 export type OptionDeclaration = FlagOption | SecondsOption | ChoiceOption | TextOption;
 
 const RUN: readonly CommandName[] = ['run'];
-const REPORTS: readonly CommandName[] = ['validate', 'status'];
-const ALL: readonly CommandName[] = ['run', 'validate', 'status'];
+const SUBMIT: readonly CommandName[] = ['submit'];
+const REPORTS: readonly CommandName[] = ['validate', 'status', 'submit'];
+const ALL: readonly CommandName[] = ['run', 'validate', 'status', 'submit'];
 
 /** Every option of every command, in the order the usage text lists them. */
 export const OPTIONS: readonly OptionDeclaration[] = [
@@ -65,11 +68,13 @@ export const OPTIONS: readonly OptionDeclaration[] = [
     name: 'on-filed',
     kind: 'text',
     placeholder: 'CMD',
+    noun: 'a program',
     commands: RUN,
     help: 'Run the program CMD (no shell) after each job is filed, with the result path as its argument',
   },
   { name: 'hook-timeout-seconds', kind: 'seconds', default: 60, allowZero: false, commands: RUN, help: 'Kill an --on-filed program that runs longer than this' },
   { name: 'log-format', kind: 'choice', choices: LOG_FORMATS, default: 'text', commands: RUN, help: 'Console lines as text, or as JSON lines with stable fields' },
+  { name: 'to', kind: 'text', placeholder: 'FOLDER', noun: 'a watch folder', commands: SUBMIT, help: 'The watch folder to submit to (required)' },
   { name: 'json', kind: 'flag', commands: REPORTS, help: 'Print the report as one JSON document' },
   { name: 'help', short: 'h', kind: 'flag', commands: ALL, help: 'Show this help and exit' },
   { name: 'version', kind: 'flag', commands: ALL, help: 'Show the version and exit' },
@@ -91,6 +96,7 @@ export type ParsedCommandLine =
   | { readonly kind: 'run'; readonly options: RunnerOptions }
   | { readonly kind: 'validate'; readonly files: readonly string[]; readonly json: boolean }
   | { readonly kind: 'status'; readonly folder: string; readonly json: boolean }
+  | { readonly kind: 'submit'; readonly files: readonly string[]; readonly to: string; readonly json: boolean }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
   | { readonly kind: 'usage-error'; readonly message: string };
@@ -99,6 +105,10 @@ export type ParsedCommandLine =
 const SUBCOMMANDS: Readonly<Record<string, { readonly synopsis: string; readonly help: string }>> = {
   validate: { synopsis: 'validate FILE...', help: 'Check JobSpecs as the runner would and show what it would run; changes nothing' },
   status: { synopsis: 'status FOLDER', help: 'Show what a watch folder holds and what its runner is doing; changes nothing' },
+  submit: {
+    synopsis: 'submit JOBSPEC... --to FOLDER',
+    help: "Check each JobSpec as the runner would and put the valid ones into FOLDER's pending/, never half-written, never replacing a file",
+  },
 };
 
 const DECIMAL = /^\d+(\.\d+)?$/;
@@ -165,7 +175,7 @@ function checkedValues(raw: Values, command: CommandName): Map<string, number | 
       if (!option.choices.includes(value)) return { error: `--${option.name} must be one of ${option.choices.join(', ')}, got '${value}'` };
       checked.set(option.name, value);
     } else if (given !== null) {
-      if (given === '') return { error: `--${option.name} needs a program, got ''` };
+      if (given === '') return { error: `--${option.name} needs ${option.noun}, got ''` };
       checked.set(option.name, given);
     }
   }
@@ -194,7 +204,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (raw.flag('help')) return { kind: 'help' };
   if (raw.flag('version')) return { kind: 'version' };
   const [first, ...rest] = parsed.positionals;
-  const command: CommandName = first === 'validate' || first === 'status' ? first : 'run';
+  const command: CommandName = first === 'validate' || first === 'status' || first === 'submit' ? first : 'run';
   const operands = command === 'run' ? parsed.positionals : rest;
   for (const option of OPTIONS) {
     if (parsed.values[option.name] !== undefined && !option.commands.includes(command)) {
@@ -206,6 +216,12 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (command === 'validate') {
     if (operands.length === 0) return { kind: 'usage-error', message: 'validate needs at least one JobSpec file' };
     return { kind: 'validate', files: operands, json: raw.flag('json') };
+  }
+  if (command === 'submit') {
+    const to = textOf(values, 'to');
+    if (to === null) return { kind: 'usage-error', message: 'submit needs --to FOLDER, the watch folder' };
+    if (operands.length === 0) return { kind: 'usage-error', message: 'submit needs at least one JobSpec file' };
+    return { kind: 'submit', files: operands, to, json: raw.flag('json') };
   }
   if (operands.length !== 1) {
     const what = command === 'status' ? 'status needs one watch folder' : 'expected one watch folder';
@@ -266,13 +282,13 @@ function entry(label: string, text: string): string {
   return lines.map((l, i) => (i === 0 ? pad(first) : ' '.repeat(OPTION_COLUMN)) + l).join('\n');
 }
 
-function section(title: string, command: CommandName | 'general'): string {
-  const chosen = OPTIONS.filter((o) => (command === 'general' ? o.commands.length === ALL.length : o.commands.length < ALL.length && o.commands.includes(command)));
+/** The options that apply to exactly `commands` (all of them: the general options), under `title`. */
+function section(title: string, commands: readonly CommandName[]): string {
+  const chosen = OPTIONS.filter((o) => o.commands.length === commands.length && commands.every((c) => o.commands.includes(c)));
   return [title, ...chosen.map((o) => entry(optionLabel(o), optionHelp(o)))].join('\n');
 }
 
 function usageText(): string {
-  const reportOptions = section('options of validate and status:', 'validate');
   return [
     `usage: ${COMMAND_NAME} FOLDER [--once] [options]`,
     ...Object.values(SUBCOMMANDS).map((s) => `       ${COMMAND_NAME} ${s.synopsis} [--json]`),
@@ -283,14 +299,17 @@ function usageText(): string {
     entry('FOLDER', 'Run the watch folder: pending/, running/, completed/ and failed/ are created inside it when missing (the folder itself must exist)'),
     ...Object.values(SUBCOMMANDS).map((s) => entry(s.synopsis, s.help)),
     '',
-    section('options of running a folder:', 'run'),
+    section('options of running a folder:', RUN),
     '',
-    reportOptions,
+    section('options of submit:', SUBMIT),
     '',
-    section('options:', 'general'),
+    section('options of validate, status and submit:', REPORTS),
     '',
-    'exit codes: 0 ok; 1 a job ended FAILED or PARTIAL (--once, recovery included), or validate found an invalid',
-    'JobSpec; 2 usage error; 3 folder in use by another runner; 70 internal error or a failing disk',
+    section('options:', ALL),
+    '',
+    'exit codes: 0 ok; 1 a job ended FAILED or PARTIAL (--once, recovery included), validate found an invalid',
+    'JobSpec or submit refused one; 2 usage error (submit: not a watch folder); 3 folder in use by another runner;',
+    '70 internal error or a failing disk',
   ].join('\n');
 }
 

@@ -1,8 +1,10 @@
 // The workloads the crash exploration and the errno matrix put under faults: those of the generated crash
 // family (spec/generated/crash.ts), plus two that hold more than one JobSpec, so that a fault while one
-// job is handled can be seen to leave the other alone (reliability section 4: pending/ is never drained).
+// job is handled can be seen to leave the other alone (reliability section 4: pending/ is never drained),
+// outputs on volumes without hard links, and a submission claimed half-way.
 
-import { baseJobSpec, defaultTree, withFields } from '../generated/base.ts';
+import { basename } from 'node:path';
+import { baseJobSpec, defaultTree, JOBSPEC_PATH, withFields } from '../generated/base.ts';
 import type { Workload } from '../generated/crash.ts';
 import { threeClips, WORKLOADS } from '../generated/crash.ts';
 
@@ -54,6 +56,17 @@ export const THREE_CLIPS_NO_LINKS: Workload = {
   volumes: { out: { hard_links: false } },
 };
 
+/**
+ * A submission claimed before its submitter dropped the staged name (SPEC R4.20): the JobSpec in pending/
+ * has a second link, `.submitting/<name>`, which the runner drops after its claim.
+ */
+export const SUBMISSION_HALF_WAY: Workload = {
+  name: 'submission-half-way',
+  what: 'a single-clip job whose submission still has its staged name in .submitting/',
+  tree: { ...defaultTree(baseJobSpec()), [`watch/.submitting/${basename(JOBSPEC_PATH)}`]: { $hardlink: JOBSPEC_PATH } },
+  tags: [],
+};
+
 /** The crash exploration's workloads (reliability section 4: single-clip, multi-clip, failing, invalid, recovery). */
 export const EXPLORED: readonly Workload[] = [
   byName('single-clip'),
@@ -65,6 +78,7 @@ export const EXPLORED: readonly Workload[] = [
   RECOVERY_WITH_PENDING,
   SINGLE_CLIP_NO_LINKS,
   THREE_CLIPS_NO_LINKS,
+  SUBMISSION_HALF_WAY,
 ];
 
 /** The errno matrix's workloads. */

@@ -1,11 +1,12 @@
 // What an operator sees, through the CLI on a real folder with the stand-in ffmpeg: `validate --json` of a
-// good and a bad JobSpec, `status --json` and the progress lines of an encode that is running, the stop
+// good and a bad JobSpec, `submit --json` of both and the run of the one submitted, `status --json` and the progress lines of an encode that is running, the stop
 // naming the job it interrupts, the JSON log of a `--once` run, and an `--on-filed` program.
 
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../src/commands/status.ts';
+import type { SubmitReport } from '../../src/commands/submit.ts';
 import type { ValidateReport } from '../../src/commands/validate.ts';
 import { encodeMedia } from '../../src/conformance/media.ts';
 import { LOG_EVENTS } from '../../src/log-events.ts';
@@ -38,6 +39,31 @@ describe('the operator’s CLI', { timeout: REAL_PROCESS_TEST_MS }, () => {
     expect(report.files[1]?.reason).toMatch(/^JobSpec contract violation: Invalid codec 'h246'/);
     expect(readFileSync(join(sandbox.root, 'good.json'), 'utf8')).toBe(jobSpec(sandbox, ['clip.mov'], { job_id: 'good0001' }));
     expect([readdirSync(sandbox.watch), readdirSync(sandbox.out)]).toEqual([[], []]);
+  });
+
+  it('submit --json on a real disk: the good JobSpec linked into pending/ with one link, the bad one refused, then run by --once', async () => {
+    sandbox = makeSandbox();
+    writeFileSync(join(sandbox.media, 'clip.mov'), MEDIA.ok);
+    writeFileSync(join(sandbox.root, 'good.json'), jobSpec(sandbox, ['clip.mov'], { job_id: 'good0001' }));
+    writeFileSync(join(sandbox.root, 'bad.json'), jobSpec(sandbox, ['clip.mov'], { codec: 'h246' }));
+    mkdirSync(join(sandbox.watch, 'pending'));
+
+    const run = await cli(sandbox, ['submit', '--json', 'good.json', 'bad.json', '--to', sandbox.watch]);
+
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.stdout) as SubmitReport;
+    expect(report.files.map((f) => [f.file, f.submitted, f.pending_path])).toEqual([
+      ['good.json', true, join(sandbox.watch, 'pending', 'good.json')],
+      ['bad.json', false, null],
+    ]);
+    expect(report.files[1]?.reason).toMatch(/^JobSpec contract violation: Invalid codec 'h246'/);
+    expect(readFileSync(join(sandbox.watch, 'pending', 'good.json'), 'utf8')).toBe(jobSpec(sandbox, ['clip.mov'], { job_id: 'good0001' }));
+    expect(statSync(join(sandbox.watch, 'pending', 'good.json')).nlink).toBe(1);
+    expect(readdirSync(join(sandbox.watch, '.submitting'))).toEqual([]);
+
+    const once = await cli(sandbox, [sandbox.watch, '--once']);
+    expect(once.exitCode).toBe(0);
+    expect(readdirSync(join(sandbox.watch, 'completed')).sort()).toEqual(['good.json', 'good.result.json']);
   });
 
   it('a long encode: progress lines, status --json while it runs, and a stop that names the job it interrupts', async () => {

@@ -5,11 +5,11 @@
 
 import { basename, resolve } from 'node:path';
 import type { Deps } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
 import { printable } from '../log.ts';
 import { isJobSpecName } from '../runner/filing-names.ts';
 import { clipArgv } from '../runner/plan.ts';
 import { prepareJob } from '../runner/prepare.ts';
+import { unreadableReason } from '../runner/read-jobspec.ts';
 
 export interface ValidatedClip {
   readonly source: string;
@@ -51,8 +51,7 @@ export async function validateFiles(deps: Deps, files: readonly string[]): Promi
       prepared = await prepareJob(deps, path, { startedMs, probe: false });
     } catch (error) {
       // The runner never meets a file that is not there; a disk error is the disk's. Either way: not valid.
-      const code = fsErrorCode(error);
-      const reason = code === 'ENOENT' ? `No such file: ${path}` : `Cannot read ${path} (${code})`;
+      const reason = unreadableReason(path, error);
       checked.push({ file, valid: false, job_id: 'unknown', reason, would_file_as: null, profile: null, clips: [], name_warning: nameWarning });
       continue;
     }

@@ -17,6 +17,7 @@ import { prepareJob } from './prepare.ts';
 import type { SettledNames } from './settle.ts';
 import { settleJob } from './settle.ts';
 import { recreateIfMissing } from './state-folders.ts';
+import { dropSubmissionTwin } from './submission.ts';
 
 export interface JobContext extends ExecutionContext {
   readonly layout: Layout;
@@ -91,7 +92,11 @@ async function runClaimed(ctx: JobContext, name: string): Promise<JobOutcome> {
   let execution = notStarted();
   let profile: string | null = null;
 
-  const prepared = await prepareJob(deps, jobspecPath, { startedMs, probe: true });
+  let prepared = await prepareJob(deps, jobspecPath, { startedMs, probe: true });
+  // Two links, the other a submission's staged name: the submit was claimed before it dropped that name.
+  if (!prepared.outcome.ok && prepared.entry !== null && (await dropSubmissionTwin(deps, layout, name, prepared.entry))) {
+    prepared = await prepareJob(deps, jobspecPath, { startedMs, probe: true });
+  }
   const { jobId, entry } = prepared;
   if (!prepared.outcome.ok) {
     planFailure = prepared.outcome.failure;

@@ -11,6 +11,8 @@ export interface Layout {
   readonly completed: string;
   readonly failed: string;
   readonly lock: string;
+  /** Where `submit` writes a JobSpec before linking it into pending/ (submission.ts); not a state folder. */
+  readonly submitting: string;
 }
 
 export const STATE_FOLDERS = ['pending', 'running', 'completed', 'failed'] as const;
@@ -23,6 +25,7 @@ export function layoutOf(root: string): Layout {
     completed: join(root, 'completed'),
     failed: join(root, 'failed'),
     lock: join(root, LOCK_NAME),
+    submitting: join(root, '.submitting'),
   };
 }
 

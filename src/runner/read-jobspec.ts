@@ -42,6 +42,12 @@ function entryProblem(error: unknown, entry: FileStat | null): JobSpecRead {
   return invalid(why, entry);
 }
 
+/** The reason for a JobSpec that could not be read at all (`validate` and `submit` name a file by path). */
+export function unreadableReason(path: string, error: unknown): string {
+  const code = fsErrorCode(error);
+  return code === 'ENOENT' ? `No such file: ${path}` : `Cannot read ${path} (${code})`;
+}
+
 export async function readJobSpecFile(fs: Fs, path: string): Promise<JobSpecRead> {
   let stat;
   try {
