@@ -2,7 +2,8 @@
 // on the same machine, so that a loaded or slow machine shows up in the baseline instead of in the figure.
 // Not a test: nothing here passes or fails CI. It prints, per figure, the median of several runs, the
 // baseline, their ratio and the goal. Options: --runs N (default 5), --long (adds the 60 s 1080p clip, run
-// twice, once in each order: several minutes), --only NAME (one figure). Needs `npm run build` first (it builds when dist/cli.js is missing),
+// twice, once in each order: several minutes), --only NAME (one figure; `workers` is the --max-workers 2
+// speed-up, which `clips` includes). Needs `npm run build` first (it builds when dist/cli.js is missing),
 // FFmpeg on PATH for the clip figures and strace for the idle-poll figure. With PROXX_DIR pointing at a
 // checkout of the earlier Python runner (Venkmine/Proxx), its start-up and invalid-job figures are
 // measured beside ours in the same run.
@@ -248,6 +249,44 @@ function clips(label: string, count: number, seconds: number, size: string, goal
   rows.push({ figure: `${label.split(':')[0] ?? label}: the runner's own CPU (not FFmpeg's) ÷ its wall time`, value: median(ownCpu).toFixed(4), baseline: '', ratio: '', goal: '', met: null });
 }
 
+// 3b. The same 20 small clips with --max-workers 2 against one worker, alternating which goes first.
+function workersSpeedup(runs: number): void {
+  const speedups: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const root = scratch('workers');
+    const media = join(root, 'media');
+    mkdirSync(media);
+    const first = join(media, 'clip00.mov');
+    makeClip(first, 2, '320x240');
+    const timedWith = (workers: number): number => {
+      const folder = watchFolder();
+      const out = join(folder.root, 'out');
+      mkdirSync(out);
+      for (let i = 0; i < 20; i += 1) {
+        const source = join(media, `clip${String(i).padStart(2, '0')}.mov`);
+        if (!existsSync(source)) linkSync(first, source);
+        writeFileSync(join(folder.watch, 'pending', `job${String(i).padStart(2, '0')}.json`), jobSpecFor(source, out));
+      }
+      const timed = timedNode([CLI, folder.watch, '--once', '--max-workers', String(workers)]);
+      if (timed.status !== 0) throw new Error(`the runner exited ${timed.status} with --max-workers ${workers}`);
+      rmSync(folder.root, { recursive: true, force: true });
+      return timed.ms;
+    };
+    const ms = new Map<number, number>();
+    for (const workers of run % 2 === 0 ? [1, 2] : [2, 1]) ms.set(workers, timedWith(workers));
+    speedups.push((ms.get(1) ?? Number.NaN) / (ms.get(2) ?? Number.NaN));
+    rmSync(root, { recursive: true, force: true });
+  }
+  rows.push({
+    figure: `20 small clips, --max-workers 2: speed-up over one worker (${availableParallelism()} cores)`,
+    value: median(speedups).toFixed(2),
+    baseline: 'the same jobs, one worker',
+    ratio: median(speedups).toFixed(2),
+    goal: '',
+    met: null,
+  });
+}
+
 // 4. 100,000 files in pending/: how soon the first result is filed, and the peak RSS by then.
 async function manyPending(): Promise<void> {
   const count = 100_000;
@@ -328,11 +367,12 @@ if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 
 console.log(`npm run bench: ${availableParallelism()} cores, Node ${process.version}, median of ${RUNS} runs where it says so\n`);
 if (want('startup')) startup();
 if (want('invalid')) invalidJobs();
-if (want('clips') || want('long')) {
+if (want('clips') || want('long') || want('workers')) {
   if (!ffmpegAvailable()) {
     rows.push({ figure: 'clip figures', value: 'skipped', baseline: 'no ffmpeg on PATH', ratio: '', goal: '', met: null });
   } else {
     if (want('clips')) clips('20 small clips (2 s, 320x240 → ProRes Proxy): runner ÷ bare FFmpeg', 20, 2, '320x240', 1.05, HEAVY_RUNS);
+    if (want('clips') || want('workers')) workersSpeedup(HEAVY_RUNS);
     if (values.long || values.only === 'long') clips('one 60 s 1080p clip → ProRes Proxy: runner ÷ bare FFmpeg', 1, 60, '1920x1080', 1.01, 2);
   }
 }

@@ -19,6 +19,7 @@ import { acquireLock } from './runner/lock.ts';
 import { ORPHAN_GRACE_MS } from './runner/lock-liveness.ts';
 import { runFiledHook } from './runner/hook.ts';
 import { logRecovered, runLoop } from './runner/loop.ts';
+import { OutputsInFlight } from './runner/outputs-in-flight.ts';
 import { recoverInterrupted } from './runner/recover.ts';
 
 export const EXIT = { ok: 0, jobFailed: 1, usage: 2, busy: 3, internal: 70 } as const;
@@ -88,14 +89,17 @@ async function takeLock(deps: Deps, layout: Layout, workerStartedAt: string): Pr
 }
 
 /** The stop event, said once when the stop arrives: which job it interrupts, if one is running. */
-function sayStop(deps: Deps, stop: AbortSignal, current: { readonly job: string | null }): void {
+function sayStop(deps: Deps, stop: AbortSignal, running: ReadonlySet<string>): void {
   const signal = typeof stop.reason === 'string' ? stop.reason : 'a stop request';
-  const { job } = current;
+  const jobs = [...running];
+  const [job = null] = jobs;
   const message =
     job === null
       ? `Received ${signal}: stopping; no job is running`
-      : `Received ${signal}: stopping; the running job ${job} is interrupted (its FFmpeg is stopped and it is filed as FAILED "runner interrupted" unless its last clip already ended)`;
-  deps.log.event('stop', message, { signal, job });
+      : jobs.length === 1
+        ? `Received ${signal}: stopping; the running job ${job} is interrupted (its FFmpeg is stopped and it is filed as FAILED "runner interrupted" unless its last clip already ended)`
+        : `Received ${signal}: stopping; the ${jobs.length} running jobs ${jobs.join(', ')} are interrupted (their FFmpeg is stopped and each is filed as FAILED "runner interrupted" unless its last clip already ended)`;
+  deps.log.event('stop', message, { signal, job, running_jobs: jobs.length });
 }
 
 async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSignal): Promise<number> {
@@ -116,8 +120,8 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     return attempt.kind === 'busy' ? EXIT.busy : EXIT.usage;
   }
   const { lock } = attempt;
-  const current: { job: string | null } = { job: null };
-  const onStop = (): void => sayStop(deps, stop, current);
+  const running = new Set<string>();
+  const onStop = (): void => sayStop(deps, stop, running);
   stop.addEventListener('abort', onStop, { once: true });
   try {
     const mode = options.once ? 'single scan (--once)' : `continuous, polling every ${options.pollSeconds} s`;
@@ -142,13 +146,23 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       clipTimeoutMs: Math.max(1, Math.round(options.clipTimeoutSeconds * 1000)),
       progressMs: Math.round(options.progressSeconds * 1000),
       lock,
-      current,
+      running,
+      worker: 1,
+      inFlight: new OutputsInFlight(),
     };
     const hook = options.onFiled === null ? null : { program: options.onFiled, timeoutMs: Math.max(1, Math.round(options.hookTimeoutSeconds * 1000)) };
     // A recovered job carries everything a filed one does: the program is told of it the same way.
     if (hook !== null) for (const job of recovered) await runFiledHook(deps, hook, job);
     const recoveryFiledFailure = recovered.some((job) => job.status !== 'COMPLETED');
-    return await runLoop(ctx, { once: options.once, pollMs: options.pollSeconds * 1000, settleMs: options.settleSeconds * 1000, hook, recoveryFiledFailure });
+    return await runLoop(ctx, {
+      once: options.once,
+      pollMs: options.pollSeconds * 1000,
+      settleMs: options.settleSeconds * 1000,
+      hook,
+      recoveryFiledFailure,
+      maxWorkers: options.maxWorkers,
+      lock,
+    });
   } catch (error) {
     // A failing disk (EIO, ENOSPC, …): stop claiming at once. Whatever is in running/ stays there and is
     // filed as interrupted by the next start, so pending/ is never drained into failed/.

@@ -31,7 +31,11 @@ export const LOG_EVENTS = {
   'hook-failed': { level: 'warn', fields: ['job', 'command', 'exit_code', 'signal', 'timed_out', 'stderr_tail'], about: 'The `--on-filed` program failed, timed out or could not start; the job and the runner are not affected.' },
   'file-moved': { level: 'warn', fields: ['job', 'result'], about: 'The JobSpec was moved or deleted while its job ran; says where the result went.' },
   'folder-recreated': { level: 'warn', fields: ['folder'], about: 'A state folder was removed while the runner worked and was created again.' },
-  stop: { level: 'warn', fields: ['signal', 'job'], about: 'A stop was asked for; `job` is the job being interrupted, or null.' },
+  stop: {
+    level: 'warn',
+    fields: ['signal', 'job', 'running_jobs'],
+    about: 'A stop was asked for; `job` is the job being interrupted (the first claimed, with --max-workers), or null; `running_jobs` how many are.',
+  },
   'usage-error': { level: 'error', fields: [], about: 'The command line was wrong (exit 2).' },
   'startup-error': { level: 'error', fields: [], about: 'The folder or its lock cannot be used (exit 2, 3 or 70).' },
   'disk-error': { level: 'error', fields: ['code'], about: 'A filesystem operation failed with a disk error: nothing more is claimed (exit 70).' },

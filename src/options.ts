@@ -25,6 +25,11 @@ interface SecondsOption extends Declared {
   readonly default: number;
   readonly allowZero: boolean;
 }
+interface CountOption extends Declared {
+  readonly kind: 'count';
+  readonly default: number;
+  readonly max: number;
+}
 interface ChoiceOption extends Declared {
   readonly kind: 'choice';
   readonly choices: readonly string[];
@@ -36,7 +41,7 @@ interface TextOption extends Declared {
   /** What the value names, for the usage error of an empty one: `--to needs a folder`. */
   readonly noun: string;
 }
-export type OptionDeclaration = FlagOption | SecondsOption | ChoiceOption | TextOption;
+export type OptionDeclaration = FlagOption | SecondsOption | CountOption | ChoiceOption | TextOption;
 
 const RUN: readonly CommandName[] = ['run'];
 const SUBMIT: readonly CommandName[] = ['submit'];
@@ -54,6 +59,14 @@ export const OPTIONS: readonly OptionDeclaration[] = [
     allowZero: true,
     commands: RUN,
     help: 'A JobSpec that is not a complete JSON object or array yet is processed only after it has stayed unchanged this long',
+  },
+  {
+    name: 'max-workers',
+    kind: 'count',
+    default: 1,
+    max: 64,
+    commands: RUN,
+    help: 'Run up to N jobs at once; they are still claimed one at a time in name order',
   },
   { name: 'clip-timeout-seconds', kind: 'seconds', default: 3600, allowZero: false, commands: RUN, help: 'Kill an FFmpeg run that takes longer than this' },
   {
@@ -86,6 +99,7 @@ export interface RunnerOptions {
   readonly pollSeconds: number;
   readonly settleSeconds: number;
   readonly clipTimeoutSeconds: number;
+  readonly maxWorkers: number;
   readonly progressSeconds: number;
   readonly onFiled: string | null;
   readonly hookTimeoutSeconds: number;
@@ -120,6 +134,12 @@ function seconds(option: SecondsOption, raw: string): number | { readonly error:
   if (!Number.isFinite(value) || value < 0 || (!option.allowZero && value === 0) || value > MAX_SECONDS) {
     return { error: `--${option.name} must be a number ${option.allowZero ? '>= 0' : '> 0'} and at most ${MAX_SECONDS}, got '${raw}'` };
   }
+  return value;
+}
+
+function count(option: CountOption, raw: string): number | { readonly error: string } {
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > option.max) return { error: `--${option.name} must be a whole number from 1 to ${option.max}, got '${raw}'` };
   return value;
 }
 
@@ -166,8 +186,8 @@ function checkedValues(raw: Values, command: CommandName): Map<string, number | 
   for (const option of OPTIONS) {
     if (!option.commands.includes(command) || option.kind === 'flag') continue;
     const given = raw.text(option.name);
-    if (option.kind === 'seconds') {
-      const value = given === null ? option.default : seconds(option, given);
+    if (option.kind === 'seconds' || option.kind === 'count') {
+      const value = given === null ? option.default : option.kind === 'seconds' ? seconds(option, given) : count(option, given);
       if (typeof value !== 'number') return value;
       checked.set(option.name, value);
     } else if (option.kind === 'choice') {
@@ -238,6 +258,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       pollSeconds: numberOf(values, 'poll-seconds'),
       settleSeconds: numberOf(values, 'settle-seconds'),
       clipTimeoutSeconds: numberOf(values, 'clip-timeout-seconds'),
+      maxWorkers: numberOf(values, 'max-workers'),
       progressSeconds: numberOf(values, 'progress-seconds'),
       onFiled: textOf(values, 'on-filed'),
       hookTimeoutSeconds: numberOf(values, 'hook-timeout-seconds'),
@@ -253,13 +274,14 @@ function optionLabel(option: OptionDeclaration): string {
   const long = `--${option.name}`;
   const head = option.short === undefined ? `    ${long}` : `-${option.short}, ${long}`;
   if (option.kind === 'flag') return head;
-  if (option.kind === 'seconds') return `${head} N`;
+  if (option.kind === 'seconds' || option.kind === 'count') return `${head} N`;
   if (option.kind === 'choice') return `${head} ${option.choices.join('|')}`;
   return `${head} ${option.placeholder}`;
 }
 
 function optionHelp(option: OptionDeclaration): string {
   if (option.kind === 'seconds') return `${option.help} (default: ${option.default}, ${option.allowZero ? '>= 0' : '> 0'})`;
+  if (option.kind === 'count') return `${option.help} (default: ${option.default}, 1 to ${option.max})`;
   if (option.kind === 'choice') return `${option.help} (default: ${option.default})`;
   return option.help;
 }

@@ -43,7 +43,7 @@ export const ResultMetadataSchema = Type.Object(
     jobspec_path: Type.String(),
     result_written_at: Type.String(),
     failure_reason: Type.Optional(Type.String()),
-    worker_id: Type.Literal(1),
+    worker_id: Type.Integer({ minimum: 1 }),
     worker_started_at: Type.String(),
   },
   { additionalProperties: false },

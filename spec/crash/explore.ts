@@ -24,10 +24,13 @@ import type { Workload } from './workloads.ts';
 export type CrashModel = 'kill' | 'power cut';
 export const MODELS: readonly CrashModel[] = ['kill', 'power cut'];
 
-const RUN: RunStep = { run: ['--once'] };
+/** A workload's run: `--once` and the workload's own arguments. */
+function runOf(workload: Pick<Workload, 'args'>): RunStep {
+  return { run: ['--once', ...(workload.args ?? [])] };
+}
 
-export function crashStep(model: CrashModel, k: number): RunStep {
-  return model === 'kill' ? { run: ['--once'], crash_at_fs_op: k } : { run: ['--once'], power_cut_at_fs_op: k };
+export function crashStep(model: CrashModel, k: number, workload: Pick<Workload, 'args'> = {}): RunStep {
+  return model === 'kill' ? { ...runOf(workload), crash_at_fs_op: k } : { ...runOf(workload), power_cut_at_fs_op: k };
 }
 
 export interface Played {
@@ -58,7 +61,9 @@ export async function play(start: Start, steps: Step[], description = 'crash exp
   const ops: Array<readonly FsOp[]> = [];
   const golden = await runScenarioInMemory(scenario, {
     exactNames: true,
-    trackDurability: keyRun >= 0,
+    // Always: the shadow adds its own awaits, and with several workers the interleaving of their operations
+    // (so which one is operation k) must be the same in every play of a workload.
+    trackDurability: true,
     onRun: (report) => {
       reports.push(report);
       stateKeys.push(report.run === keyRun ? report.stateKey() : '');
@@ -115,7 +120,7 @@ function check(workload: Workload, played: Played, extra: readonly string[] = []
  * new. False, and nothing checked, when the last prefix run finished before reaching its crash point.
  */
 async function afterCrash(workload: Workload, prefix: Step[], durable: boolean, out: Exploration, survivors: Map<string, Survivor>): Promise<boolean> {
-  const played = await play(workload, [...prefix, RUN, RUN], undefined, prefix.length - 1);
+  const played = await play(workload, [...prefix, runOf(workload), runOf(workload)], undefined, prefix.length - 1);
   if (played.reports[prefix.length - 1]?.faultReached !== true) return false;
   const [restart, again] = played.golden.runs.slice(prefix.length);
   const extra = restart !== undefined && again !== undefined && unstamped(restart.tree) !== unstamped(again.tree)
@@ -141,7 +146,7 @@ async function crashRecovery(workload: Workload, survivor: Survivor, out: Explor
   for (const model of MODELS) {
     const last = model === 'power cut' && !survivor.durable ? survivor.restartOps : survivor.recoveryOps;
     for (let j = 1; j <= last; j += 1) {
-      const played = await play(workload, [...survivor.prefix, crashStep(model, j), RUN]);
+      const played = await play(workload, [...survivor.prefix, crashStep(model, j, workload), runOf(workload)]);
       out.recoveryPoints += 1;
       const final = played.golden.runs[played.golden.runs.length - 1];
       // A power cut after a kill may drop what the killed run did without fsyncing, and so lead elsewhere.
@@ -159,12 +164,12 @@ export async function exploreWorkload(workload: Workload): Promise<Exploration> 
   const out: Exploration = { points: { kill: 0, 'power cut': 0 }, recoveryPoints: 0, findings: [] };
   const survivors = new Map<string, Survivor>();
   for (const model of MODELS) {
-    for (let k = 1; await afterCrash(workload, [crashStep(model, k)], model === 'power cut', out, survivors); k += 1) {
+    for (let k = 1; await afterCrash(workload, [crashStep(model, k, workload)], model === 'power cut', out, survivors); k += 1) {
       out.points[model] += 1;
     }
   }
   // The power fails right after a clean run: what the run reported must already be durable.
-  if (await afterCrash(workload, [RUN, crashStep('power cut', 1)], true, out, survivors)) out.points['power cut'] += 1;
+  if (await afterCrash(workload, [runOf(workload), crashStep('power cut', 1, workload)], true, out, survivors)) out.points['power cut'] += 1;
   for (const survivor of survivors.values()) await crashRecovery(workload, survivor, out);
   return out;
 }

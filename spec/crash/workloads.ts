@@ -1,7 +1,7 @@
 // The workloads the crash exploration and the errno matrix put under faults: those of the generated crash
 // family (spec/generated/crash.ts), plus two that hold more than one JobSpec, so that a fault while one
 // job is handled can be seen to leave the other alone (reliability section 4: pending/ is never drained),
-// outputs on volumes without hard links, and a submission claimed half-way.
+// outputs on volumes without hard links, a submission claimed half-way and two workers at once.
 
 import { basename } from 'node:path';
 import { baseJobSpec, defaultTree, JOBSPEC_PATH, withFields } from '../generated/base.ts';
@@ -67,6 +67,22 @@ export const SUBMISSION_HALF_WAY: Workload = {
   tags: [],
 };
 
+/**
+ * Two jobs run at once by two workers (--max-workers 2), a third waiting for a free worker: a crash or a
+ * power cut at any of their interleaved operations, with two jobs in running/ at once.
+ */
+export const TWO_WORKERS: Workload = {
+  name: 'two-workers',
+  what: 'three single-clip jobs run by two workers',
+  tree: {
+    ...defaultTree(baseJobSpec()),
+    'watch/pending/later.json': withFields(baseJobSpec(), { job_id: 'gen00002', naming_template: '{source_name}_later' }),
+    'watch/pending/last.json': withFields(baseJobSpec(), { job_id: 'gen00003', naming_template: '{source_name}_last' }),
+  },
+  tags: [],
+  args: ['--max-workers', '2'],
+};
+
 /** The crash exploration's workloads (reliability section 4: single-clip, multi-clip, failing, invalid, recovery). */
 export const EXPLORED: readonly Workload[] = [
   byName('single-clip'),
@@ -79,6 +95,7 @@ export const EXPLORED: readonly Workload[] = [
   SINGLE_CLIP_NO_LINKS,
   THREE_CLIPS_NO_LINKS,
   SUBMISSION_HALF_WAY,
+  TWO_WORKERS,
 ];
 
 /** The errno matrix's workloads. */

@@ -1,5 +1,6 @@
 // What an operator sees, through the CLI on a real folder with the stand-in ffmpeg: `validate --json` of a
-// good and a bad JobSpec, `submit --json` of both and the run of the one submitted, `status --json` and the progress lines of an encode that is running, the stop
+// good and a bad JobSpec, `submit --json` of both and the run of the one submitted, two workers at once and
+// their stop, `status --json` and the progress lines of an encode that is running, the stop
 // naming the job it interrupts, the JSON log of a `--once` run, and an `--on-filed` program.
 
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -64,6 +65,38 @@ describe('the operator’s CLI', { timeout: REAL_PROCESS_TEST_MS }, () => {
     const once = await cli(sandbox, [sandbox.watch, '--once']);
     expect(once.exitCode).toBe(0);
     expect(readdirSync(join(sandbox.watch, 'completed')).sort()).toEqual(['good.json', 'good.result.json']);
+  });
+
+  it('--max-workers 2: two encodes at once, both in status; a stop interrupts both and no FFmpeg outlives the runner', async () => {
+    sandbox = makeSandbox();
+    mkdirSync(join(sandbox.watch, 'pending'));
+    for (const name of ['one', 'two']) {
+      writeFileSync(join(sandbox.media, `${name}.mov`), encodeMedia({ duration_ms: 600_000, progress_reports: 6000 }));
+      writeFileSync(join(sandbox.watch, 'pending', `${name}.json`), jobSpec(sandbox, [`${name}.mov`], { job_id: `${name}0001` }));
+    }
+    const runner = cli(sandbox, [sandbox.watch, '--max-workers', '2', '--poll-seconds', '0.2', '--progress-seconds', '0.5']);
+
+    const status = await waitFor('status to show both encodes with progress', () => {
+      const report = JSON.parse(statusOf(sandbox, ['status', '--json', sandbox.watch])) as StatusReport;
+      return report.running.length === 2 && report.running.every((job) => job.done_seconds !== null) ? report : null;
+    });
+    expect(status.running.map((job) => [job.name, job.state, job.clip])).toEqual([
+      ['one.json', 'running', 1],
+      ['two.json', 'running', 1],
+    ]);
+    const record = JSON.parse(readFileSync(join(sandbox.watch, '.runner.lock'), 'utf8')) as { ffmpeg_pid: number; workers: { worker: number; ffmpeg_pid: number }[] };
+    const children = [record.ffmpeg_pid, ...record.workers.map((w) => w.ffmpeg_pid)];
+    expect(children).toHaveLength(2);
+
+    runner.kill('SIGTERM');
+    const done = await runner;
+    expect(done.exitCode).toBe(0);
+    expect(done.stderr).toContain('the 2 running jobs one.json, two.json are interrupted');
+    for (const name of ['one', 'two']) {
+      const result = JSON.parse(readFileSync(join(sandbox.watch, 'failed', `${name}.result.json`), 'utf8')) as { _metadata: { failure_reason: string; worker_id: number } };
+      expect(result._metadata.failure_reason).toBe('runner interrupted');
+    }
+    for (const pid of children) expect(isAlive(pid)).toBe(false);
   });
 
   it('a long encode: progress lines, status --json while it runs, and a stop that names the job it interrupts', async () => {
@@ -137,4 +170,14 @@ function statusOf(sandbox: Sandbox, args: string[]): string {
   const run = cliSync(sandbox, args);
   if (run.exitCode !== 0) throw new Error(`status exited ${run.exitCode}: ${run.stderr}`);
   return run.stdout;
+}
+
+/** Whether a process exists (signal 0 only asks). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

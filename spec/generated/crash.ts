@@ -21,6 +21,8 @@ export interface Workload {
   readonly tags: readonly Tag[];
   /** Folders of the tree on volumes without hard links (or replacing renames): the scenario's `volumes`. */
   readonly volumes?: VolumeRules;
+  /** Arguments of each run after `--once` (the crash exploration's own workloads: `--max-workers 2`). */
+  readonly args?: readonly string[];
 }
 
 export function threeClips(): Record<string, unknown> {

@@ -14,6 +14,7 @@ import type { Fs } from '../../src/ports.ts';
 import { RunnerKilled } from '../../src/ports.ts';
 import { createFakeHooks } from '../harness/fake-hooks.ts';
 import { keptLog } from '../support/silent-log.ts';
+import { OutputsInFlight } from '../../src/runner/outputs-in-flight.ts';
 
 const fsError = (code: string): Error => Object.assign(new Error(`${code}: injected`), { code });
 
@@ -38,7 +39,9 @@ function setup(wrap: (fs: Fs) => Fs = (fs) => fs) {
     stop: new AbortController().signal,
     clipTimeoutMs: 1000,
     progressMs: 0,
-    current: { job: null },
+    running: new Set<string>(),
+    worker: 1,
+    inFlight: new OutputsInFlight(),
     lock: { recordChild: async () => undefined, recordActivity: async () => undefined, release: async () => undefined },
   };
   return { vol, ctx };

@@ -10,6 +10,7 @@ import type { Fs, TranscodeOutcome, TranscodeRequest } from '../../src/ports.ts'
 import { layoutOf } from '../../src/runner/layout.ts';
 import { processJob } from '../../src/runner/job.ts';
 import { memDeps } from '../support/mem-deps.ts';
+import { OutputsInFlight } from '../../src/runner/outputs-in-flight.ts';
 
 const ROOT = '/w';
 const layout = layoutOf(ROOT);
@@ -57,7 +58,7 @@ async function settle(ffmpeg: Ffmpeg, setup: JobSetup = {}): Promise<Run> {
     fs,
     transcoder: { locate: async () => (ffmpeg === null ? null : '/usr/bin/ffmpeg'), run: (request: TranscodeRequest) => (ffmpeg === null ? Promise.reject(new Error('not installed')) : ffmpeg(request, fs, w.vol)) },
   };
-  const ctx = { deps, layout, workerStartedAt: 'now', stop: new AbortController().signal, clipTimeoutMs: 60_000, progressMs: 0, current: { job: null }, lock: { recordChild: async () => undefined, recordActivity: async () => undefined, release: async () => undefined } };
+  const ctx = { deps, layout, workerStartedAt: 'now', stop: new AbortController().signal, clipTimeoutMs: 60_000, progressMs: 0, running: new Set<string>(), worker: 1, inFlight: new OutputsInFlight(), lock: { recordChild: async () => undefined, recordActivity: async () => undefined, release: async () => undefined } };
   const outcome = await processJob(ctx, 'job.json');
   if (outcome.kind !== 'settled') throw new Error(`not settled: ${outcome.detail}`);
   const folder = outcome.status === 'COMPLETED' ? layout.completed : layout.failed;

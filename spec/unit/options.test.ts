@@ -27,7 +27,7 @@ describe('parseCommandLine', () => {
   it('applies the contract defaults', () => {
     expect(parseCommandLine(['/watch'])).toEqual({
       kind: 'run',
-      options: { folder: '/watch', once: false, pollSeconds: 2, settleSeconds: 5, clipTimeoutSeconds: 3600, progressSeconds: 10, onFiled: null, hookTimeoutSeconds: 60, logFormat: 'text' },
+      options: { folder: '/watch', once: false, pollSeconds: 2, settleSeconds: 5, clipTimeoutSeconds: 3600, maxWorkers: 1, progressSeconds: 10, onFiled: null, hookTimeoutSeconds: 60, logFormat: 'text' },
     });
   });
 
@@ -57,13 +57,14 @@ describe('parseCommandLine', () => {
 
   it('all options together, in any order', () => {
     const argv = ['--clip-timeout-seconds', '7', '--once', '--settle-seconds', '3', '/w', '--poll-seconds', '4', '--progress-seconds', '0'];
-    argv.push('--on-filed', '/usr/local/bin/notify', '--hook-timeout-seconds', '9', '--log-format', 'json');
+    argv.push('--on-filed', '/usr/local/bin/notify', '--hook-timeout-seconds', '9', '--log-format', 'json', '--max-workers', '3');
     expect(run(argv)).toEqual({
       folder: '/w',
       once: true,
       pollSeconds: 4,
       settleSeconds: 3,
       clipTimeoutSeconds: 7,
+      maxWorkers: 3,
       progressSeconds: 0,
       onFiled: '/usr/local/bin/notify',
       hookTimeoutSeconds: 9,
@@ -125,6 +126,15 @@ describe('parseCommandLine', () => {
       expect(parseCommandLine(['status', '/w', '--json'])).toEqual({ kind: 'status', folder: '/w', json: true });
       expect(usageError(['status'])).toBe('status needs one watch folder');
       expect(usageError(['status', '/a', '/b'])).toBe('status needs one watch folder, got 2 arguments');
+    });
+
+    it('submit takes one or more files, --to FOLDER and --json', () => {
+      expect(parseCommandLine(['submit', 'a.json', 'b.json', '--to', '/w'])).toEqual({ kind: 'submit', files: ['a.json', 'b.json'], to: '/w', json: false });
+      expect(parseCommandLine(['submit', '--json', '--to=/w', 'a.json'])).toEqual({ kind: 'submit', files: ['a.json'], to: '/w', json: true });
+      expect(usageError(['submit', 'a.json'])).toBe('submit needs --to FOLDER, the watch folder');
+      expect(usageError(['submit', '--to', '/w'])).toBe('submit needs at least one JobSpec file');
+      expect(usageError(['/w', '--to', '/x'])).toBe("option '--to' does not apply to running a folder");
+      expect(usageError(['submit', 'a.json', '--to', '/w', '--max-workers', '2'])).toBe("option '--max-workers' does not apply to submit");
     });
 
     it('rejects an option of another command', () => {

@@ -101,6 +101,30 @@ describe('status', () => {
     expect(run.calls.filter((call) => !READ_ONLY.has(call.split(' ')[0] ?? ''))).toEqual([]);
   });
 
+  it('shows each worker’s clip and progress with --max-workers (worker 2 onwards in the lock’s workers)', async () => {
+    const activity = (job: string, clip: number, done: number): Record<string, unknown> => ({
+      job,
+      job_id: `${job.slice(0, 1)}0000001`,
+      job_started_at: iso(FAKE_EPOCH_MS),
+      clip,
+      clips: 2,
+      source: `/m/${job}.mov`,
+      clip_started_at: iso(FAKE_EPOCH_MS),
+      done_seconds: done,
+      total_seconds: 100,
+      speed: 1,
+      updated_at: iso(FAKE_EPOCH_MS + 10_000),
+    });
+    const record = JSON.parse(lock(FAKE_HOST.livePid, activity('a.json', 1, 10))) as Record<string, unknown>;
+    record.workers = [{ worker: 2, ffmpeg_pid: 5001, ffmpeg_start_time: null, activity: activity('b.json', 2, 40) }];
+    const run = await status({ [`${W}/.runner.lock`]: JSON.stringify(record), [`${W}/running/a.json`]: jobSpec('a0000001'), [`${W}/running/b.json`]: jobSpec('b0000001') });
+
+    expect(run.report().running.map((job) => [job.name, job.state, job.clip, job.done_seconds, job.percent])).toEqual([
+      ['a.json', 'running', 1, 10, 10],
+      ['b.json', 'running', 2, 40, 40],
+    ]);
+  });
+
   it('calls a dead holder’s lock stale and its job interrupted, and says so in text', async () => {
     const run = await status({ [`${W}/.runner.lock`]: lock(999_999), [`${W}/running/left.json`]: jobSpec('left0001') }, false);
 

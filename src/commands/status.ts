@@ -16,7 +16,7 @@ import type { Layout } from '../runner/layout.ts';
 import { byCodeUnits, layoutOf, STATE_FOLDERS } from '../runner/layout.ts';
 import { holderState } from '../runner/lock-liveness.ts';
 import type { LockActivity } from '../runner/lock-record.ts';
-import { readLockRecord } from '../runner/lock-record.ts';
+import { activitiesOf, readLockRecord } from '../runner/lock-record.ts';
 import { readJobSpecFile } from '../runner/read-jobspec.ts';
 import { clockText, percentOf } from '../runner/progress.ts';
 import { readinessOf, WAITING_REASON } from '../runner/scan.ts';
@@ -96,12 +96,12 @@ function countOf(names: readonly string[] | null): FolderCount {
   return { jobspecs: names.filter(isJobSpecName).length, results: names.filter((n) => stemOfResultName(n) !== null).length };
 }
 
-async function lockHolder(deps: Deps, layout: Layout): Promise<{ holder: LockHolder | null; activity: LockActivity | null }> {
+async function lockHolder(deps: Deps, layout: Layout): Promise<{ holder: LockHolder | null; activities: readonly LockActivity[] }> {
   const record = await readLockRecord(deps.fs, layout.lock);
-  if (record === null) return { holder: null, activity: null };
+  if (record === null) return { holder: null, activities: [] };
   const state = await holderState(deps, record);
   const holder: LockHolder = { pid: record.pid, host: record.host, started_at: record.started_at, state: state === 'alive' ? 'alive' : state === 'dead' ? 'stale' : 'other-host' };
-  return { holder, activity: record.activity ?? null };
+  return { holder, activities: activitiesOf(record) };
 }
 
 const secondsSince = (deps: Deps, timestamp: string | null): number | null => {
@@ -115,12 +115,12 @@ async function jobIdOf(deps: Deps, path: string): Promise<string> {
   return read.ok ? parseJobSpec(read.bytes).jobId : 'unknown';
 }
 
-async function runningJobs(deps: Deps, layout: Layout, names: readonly string[], holder: LockHolder | null, activity: LockActivity | null): Promise<RunningJob[]> {
+async function runningJobs(deps: Deps, layout: Layout, names: readonly string[], holder: LockHolder | null, activities: readonly LockActivity[]): Promise<RunningJob[]> {
   const jobs: RunningJob[] = [];
   // A holder on another host may well be working: only a stale lock or none at all means "interrupted".
   const live = holder !== null && holder.state !== 'stale';
   for (const name of names.filter(isJobSpecName).sort(byCodeUnits)) {
-    const mine = activity !== null && activity.job === name ? activity : null;
+    const mine = activities.find((activity) => activity.job === name) ?? null;
     const done = mine?.done_seconds ?? null;
     const total = mine?.total_seconds ?? null;
     jobs.push({
@@ -207,13 +207,13 @@ export async function folderStatus(deps: Deps, folder: string): Promise<StatusRe
   for (const name of STATE_FOLDERS) listings[name] = await listOrNull(deps, layout[name]);
   const counts = {} as Record<FolderName, FolderCount>;
   for (const name of STATE_FOLDERS) counts[name] = countOf(listings[name]);
-  const { holder, activity } = await lockHolder(deps, layout);
+  const { holder, activities } = await lockHolder(deps, layout);
   const running = listings.running ?? [];
   return {
     folder: layout.root,
     counts,
     lock: holder,
-    running: await runningJobs(deps, layout, running, holder, activity),
+    running: await runningJobs(deps, layout, running, holder, activities),
     pending: await pendingFiles(deps, layout, (listings.pending ?? []).filter((n) => !isLockName(n)), running),
     recent: await recentResults(deps, layout, listings),
   };

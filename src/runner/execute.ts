@@ -9,7 +9,7 @@ import { lstatOrNull } from '../ports.ts';
 import { oneLine } from '../log.ts';
 import type { ClipResult } from '../result.ts';
 import { durationSeconds, formatTimestamp } from '../result.ts';
-import type { HeldLock } from './lock.ts';
+import type { ChildRecorder } from './lock.ts';
 import type { ClipPlan, JobPlan } from './plan.ts';
 import { clipArgv } from './plan.ts';
 import type { ClipLabel } from './progress.ts';
@@ -23,7 +23,7 @@ export interface ExecutionContext {
   readonly clipTimeoutMs: number;
   /** How often a progress line is printed during an encode; 0: never. */
   readonly progressMs: number;
-  readonly lock: HeldLock;
+  readonly lock: ChildRecorder;
 }
 
 /** Which job a clip belongs to, for the log and the lock's activity. */

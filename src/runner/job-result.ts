@@ -20,6 +20,8 @@ export interface JobFacts {
   readonly startedMs: number;
   readonly completedMs: number;
   readonly workerStartedAt: string;
+  /** The worker that ran it (--max-workers: from 1); recovery's is 1. */
+  readonly worker?: number;
   /** Set when the job stopped before any FFmpeg started (PARTIAL). */
   readonly planFailure: PlanFailure | null;
   readonly clips: readonly ClipResult[];
@@ -67,7 +69,7 @@ export function buildJobResult(facts: JobFacts): JobResult {
       // Stamped again at the moment of writing by settleJob.
       result_written_at: formatTimestamp(facts.completedMs),
       ...(failure === null ? {} : { failure_reason: failure }),
-      worker_id: 1,
+      worker_id: facts.worker ?? 1,
       worker_started_at: facts.workerStartedAt,
     },
     ...(facts.recovery === undefined

@@ -18,12 +18,17 @@ import type { SettledNames } from './settle.ts';
 import { settleJob } from './settle.ts';
 import { recreateIfMissing } from './state-folders.ts';
 import { dropSubmissionTwin } from './submission.ts';
+import type { OutputsInFlight } from './outputs-in-flight.ts';
 
 export interface JobContext extends ExecutionContext {
   readonly layout: Layout;
   readonly workerStartedAt: string;
-  /** The job being processed now (its name), for the stop event to name it; null between jobs. */
-  readonly current: { job: string | null };
+  /** The jobs being processed now (their names, in claim order), for the stop event to name them. */
+  readonly running: Set<string>;
+  /** Which worker runs this job (from 1), as its result says. */
+  readonly worker: number;
+  /** The outputs of the jobs in flight (--max-workers), shared by every worker. */
+  readonly inFlight: OutputsInFlight;
 }
 
 export type JobOutcome =
@@ -70,20 +75,26 @@ function notStarted(): Execution {
   return { clips: [], failureReason: null };
 }
 
-export async function processJob(ctx: JobContext, name: string): Promise<JobOutcome> {
+/**
+ * Claims and runs one job. `planned` is called once the job no longer needs to go before the next claim:
+ * when it was not claimed, or once its plan (and so its hold on its outputs) is made. The jobs claimed
+ * after it may run beside it from then on (--max-workers).
+ */
+export async function processJob(ctx: JobContext, name: string, planned: () => void = () => undefined): Promise<JobOutcome> {
   const { deps, layout } = ctx;
   const unclaimed = await claim(deps, layout, name);
   if (unclaimed !== null) return unclaimed;
   deps.log.event('claim', `Claimed ${name}: moved to running/`, { job: name });
-  ctx.current.job = name;
+  ctx.running.add(name);
   try {
-    return await runClaimed(ctx, name);
+    return await runClaimed(ctx, name, planned);
   } finally {
-    ctx.current.job = null;
+    ctx.running.delete(name);
+    ctx.inFlight.release(name);
   }
 }
 
-async function runClaimed(ctx: JobContext, name: string): Promise<JobOutcome> {
+async function runClaimed(ctx: JobContext, name: string, planned: () => void): Promise<JobOutcome> {
   const { deps, layout } = ctx;
 
   const jobspecPath = join(layout.running, name);
@@ -92,12 +103,15 @@ async function runClaimed(ctx: JobContext, name: string): Promise<JobOutcome> {
   let execution = notStarted();
   let profile: string | null = null;
 
-  let prepared = await prepareJob(deps, jobspecPath, { startedMs, probe: true });
+  const options = { startedMs, probe: true, inFlight: ctx.inFlight };
+  let prepared = await prepareJob(deps, jobspecPath, options);
   // Two links, the other a submission's staged name: the submit was claimed before it dropped that name.
   if (!prepared.outcome.ok && prepared.entry !== null && (await dropSubmissionTwin(deps, layout, name, prepared.entry))) {
-    prepared = await prepareJob(deps, jobspecPath, { startedMs, probe: true });
+    prepared = await prepareJob(deps, jobspecPath, options);
   }
   const { jobId, entry } = prepared;
+  if (prepared.outcome.ok) ctx.inFlight.hold(name, prepared.outcome.plan.clips.map((clip) => clip.output));
+  planned();
   if (!prepared.outcome.ok) {
     planFailure = prepared.outcome.failure;
   } else {
@@ -111,6 +125,7 @@ async function runClaimed(ctx: JobContext, name: string): Promise<JobOutcome> {
     startedMs,
     completedMs: deps.clock.now(),
     workerStartedAt: ctx.workerStartedAt,
+    worker: ctx.worker,
     planFailure,
     clips: execution.clips,
     executionFailure: execution.failureReason,

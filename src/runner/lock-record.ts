@@ -19,6 +19,31 @@ export interface LockRecord {
   readonly ffmpeg_start_time: string | null;
   /** What the holder's FFmpeg is doing, for `status`; absent between clips (and in older records). */
   readonly activity?: LockActivity;
+  /**
+   * With `--max-workers` above 1: the FFmpeg child and activity of each further worker (worker 1's are
+   * the fields above, so a record of one worker reads as it always did). Absent with one worker.
+   */
+  readonly workers?: readonly WorkerChild[];
+}
+
+/** One further worker's FFmpeg child and what it encodes. */
+export interface WorkerChild {
+  /** From 2. */
+  readonly worker: number;
+  readonly ffmpeg_pid: number | null;
+  readonly ffmpeg_start_time: string | null;
+  readonly activity?: LockActivity;
+}
+
+/** Every FFmpeg child a record names, worker 1's first. */
+export function childrenOf(record: LockRecord): { readonly pid: number; readonly startTime: string | null }[] {
+  const all = [{ pid: record.ffmpeg_pid, startTime: record.ffmpeg_start_time }, ...(record.workers ?? []).map((w) => ({ pid: w.ffmpeg_pid, startTime: w.ffmpeg_start_time }))];
+  return all.flatMap(({ pid, startTime }) => (pid === null ? [] : [{ pid, startTime }]));
+}
+
+/** Every activity a record names, worker 1's first. */
+export function activitiesOf(record: LockRecord): LockActivity[] {
+  return [record.activity, ...(record.workers ?? []).map((w) => w.activity)].filter((a): a is LockActivity => a !== undefined);
 }
 
 /** The clip being encoded and how far it is, as the holder last wrote it. */
@@ -58,7 +83,17 @@ function decode(bytes: Uint8Array): LockRecord | null {
     ffmpeg_start_time: text(v.ffmpeg_start_time),
   };
   const activity = decodeActivity(v.activity, text, num);
-  return activity === null ? record : { ...record, activity };
+  const workers = Array.isArray(v.workers) ? (v.workers as unknown[]).flatMap((raw) => decodeWorker(raw, text, num)) : [];
+  return { ...record, ...(activity === null ? {} : { activity }), ...(workers.length === 0 ? {} : { workers }) };
+}
+
+function decodeWorker(raw: unknown, text: (x: unknown) => string | null, num: (x: unknown) => number | null): WorkerChild[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const w = raw as Record<string, unknown>;
+  const worker = num(w.worker);
+  if (worker === null) return [];
+  const activity = decodeActivity(w.activity, text, num);
+  return [{ worker, ffmpeg_pid: num(w.ffmpeg_pid), ffmpeg_start_time: text(w.ffmpeg_start_time), ...(activity === null ? {} : { activity }) }];
 }
 
 /** The activity, when the record carries a whole one: `status` shows nothing rather than something made up. */

@@ -14,10 +14,11 @@ import type { Layout } from './layout.ts';
 import { lockAsideNameOf, lockTempNameOf, pidOfLockScratch } from './filing-names.ts';
 import type { OrphanEnd } from './lock-liveness.ts';
 import { holderState, terminateOrphan } from './lock-liveness.ts';
-import type { LockActivity, LockRecord } from './lock-record.ts';
-import { readLockRecord, writeLockRecord } from './lock-record.ts';
+import type { LockActivity, LockRecord, WorkerChild } from './lock-record.ts';
+import { childrenOf, readLockRecord, writeLockRecord } from './lock-record.ts';
 
-export interface HeldLock {
+/** One worker's part of the lock record: its FFmpeg child and what that child encodes. */
+export interface ChildRecorder {
   /**
    * Records (or clears, with null) the FFmpeg child's pid, with what it encodes (for `status`): one write
    * that orphan cleanup needs anyway carries both.
@@ -25,6 +26,12 @@ export interface HeldLock {
   recordChild(pid: number | null, activity?: LockActivity): Promise<void>;
   /** Records how far the current FFmpeg child is (a long encode's progress, for `status`). */
   recordActivity(activity: LockActivity): Promise<void>;
+}
+
+/** The lock while it is held: worker 1's recorder itself, and one for each further worker. */
+export interface HeldLock extends ChildRecorder {
+  /** The recorder of worker `n` (from 1; worker 1's is the lock itself). */
+  worker(n: number): ChildRecorder;
   release(): Promise<void>;
 }
 
@@ -86,7 +93,7 @@ function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
     queue = done.catch(() => undefined);
     return done;
   };
-  return {
+  const first: ChildRecorder = {
     async recordChild(pid, activity) {
       const startTime = pid === null ? null : await deps.host.startTimeOf(pid);
       await write(({ activity: _previous, ...base }) => ({ ...base, ffmpeg_pid: pid, ffmpeg_start_time: startTime, ...(activity === undefined ? {} : { activity }) }));
@@ -94,6 +101,30 @@ function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
     async recordActivity(activity) {
       await write((now) => ({ ...now, activity }));
     },
+  };
+  /** Worker n's entry of `workers` replaced by `entry` (removed when it names no child), in worker order. */
+  const withWorker = (now: LockRecord, n: number, entry: WorkerChild | null): LockRecord => {
+    const others = (now.workers ?? []).filter((w) => w.worker !== n);
+    const workers = (entry === null ? others : [...others, entry]).sort((a, b) => a.worker - b.worker);
+    const { workers: _previous, ...base } = now;
+    return workers.length === 0 ? base : { ...base, workers };
+  };
+  const further = (n: number): ChildRecorder => ({
+    async recordChild(pid, activity) {
+      const startTime = pid === null ? null : await deps.host.startTimeOf(pid);
+      const entry: WorkerChild | null = pid === null ? null : { worker: n, ffmpeg_pid: pid, ffmpeg_start_time: startTime, ...(activity === undefined ? {} : { activity }) };
+      await write((now) => withWorker(now, n, entry));
+    },
+    async recordActivity(activity) {
+      await write((now) => {
+        const entry = now.workers?.find((w) => w.worker === n);
+        return entry === undefined ? now : withWorker(now, n, { ...entry, activity });
+      });
+    },
+  });
+  return {
+    ...first,
+    worker: (n) => (n === 1 ? first : further(n)),
     async release() {
       await deps.fs.unlink(layout.lock);
     },
@@ -148,10 +179,9 @@ async function removeStaleLock(deps: Deps, layout: Layout, staleIno: number): Pr
 /** Stops the FFmpeg children a dead holder recorded, in its lock or in the update it was writing. */
 async function stopOrphans(deps: Deps, records: ReadonlyArray<LockRecord | null>): Promise<StoppedOrphan[]> {
   const orphans: StoppedOrphan[] = [];
-  for (const candidate of records) {
-    const pid = candidate?.ffmpeg_pid ?? null;
-    if (pid === null || orphans.some((o) => o.pid === pid)) continue;
-    const end = await terminateOrphan(deps, pid, candidate?.ffmpeg_start_time ?? null);
+  for (const { pid, startTime } of records.flatMap((record) => (record === null ? [] : childrenOf(record)))) {
+    if (orphans.some((o) => o.pid === pid)) continue;
+    const end = await terminateOrphan(deps, pid, startTime);
     if (end !== 'not-an-orphan') orphans.push({ pid, end });
   }
   return orphans;

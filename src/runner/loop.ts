@@ -1,5 +1,8 @@
-// Scans: one with --once, or one every --poll-seconds until the stop signal. Jobs run one at a time in
-// name order; a stop request lets the current job settle (interrupting its FFmpeg) and starts no other.
+// Scans: one with --once, or one every --poll-seconds until the stop signal. Jobs are claimed one at a
+// time in name order; with --max-workers N up to N run at once, each claimed only after the one before it
+// has planned (job.ts), so every decision a plan makes is the one a serial run makes. With one worker
+// this is exactly the serial loop. A stop request lets the running jobs settle (interrupting their FFmpeg)
+// and starts no other.
 
 import { join } from 'node:path';
 import { oneLine } from '../log.ts';
@@ -8,7 +11,8 @@ import type { FiledJob, HookContext } from './hook.ts';
 import { runFiledHook } from './hook.ts';
 import type { Deps } from '../ports.ts';
 import { INTERRUPTED } from './execute.ts';
-import type { JobContext } from './job.ts';
+import type { JobContext, JobOutcome } from './job.ts';
+import type { HeldLock } from './lock.ts';
 import type { RecoveredJob } from './recover.ts';
 import { settledPaths } from './settle.ts';
 import { processJob } from './job.ts';
@@ -21,6 +25,10 @@ export interface LoopOptions {
   readonly hook: HookContext | null;
   /** This start's recovery filed a job FAILED or PARTIAL: with --once it counts like a job of the scan (R11.6). */
   readonly recoveryFiledFailure: boolean;
+  /** --max-workers: how many jobs may run at once. */
+  readonly maxWorkers: number;
+  /** The held lock, whose worker(n) each further worker records its FFmpeg child with. */
+  readonly lock: HeldLock;
 }
 
 export interface ScanSummary {
@@ -91,16 +99,49 @@ export function logRecovered(deps: Deps, job: RecoveredJob): void {
   });
 }
 
+/** The smallest worker number not in use, from 1. */
+function freeWorker(busy: ReadonlySet<number>): number {
+  let worker = 1;
+  while (busy.has(worker)) worker += 1;
+  return worker;
+}
+
 /** `quietWhenIdle`: in continuous mode a scan with nothing new prints nothing, or the log would grow every poll. */
 export async function runScan(ctx: JobContext, options: LoopOptions, notices: PendingNotices, quietWhenIdle: boolean): Promise<ScanSummary> {
   const { deps, layout } = ctx;
   const summary: ScanSummary = { completed: 0, failed: 0, partial: 0, waiting: 0 };
   let news = false;
+  // Several workers: a failure of one job's disk (thrown) stops the others' FFmpeg too, then is rethrown.
+  const halt = options.maxWorkers > 1 ? new AbortController() : null;
+  const stop = halt === null ? ctx.stop : AbortSignal.any([ctx.stop, halt.signal]);
+  const inFlight = new Set<Promise<void>>();
+  const busyWorkers = new Set<number>();
+  let failure: { readonly error: unknown } | null = null;
+
+  const filed = async (name: string, outcome: JobOutcome): Promise<void> => {
+    if (outcome.kind === 'not-claimed') {
+      if (outcome.why !== 'vanished' && notices.isNews(name, outcome.detail)) {
+        const why = outcome.why === 'running-taken' ? ` because ${outcome.detail}` : `: ${outcome.detail}`;
+        deps.log.event('skipped', `Skipped: ${name} stays in pending/${why}`, { job: name, reason: outcome.detail });
+        news = true;
+      }
+      return;
+    }
+    news = true;
+    summary[TALLY[outcome.status]] += 1;
+    const job: FiledJob = { name, jobId: outcome.jobId, status: outcome.status, reason: outcome.reason, settled: outcome.settled };
+    logFiled(ctx, job);
+    if (options.hook !== null) await runFiledHook(deps, options.hook, job);
+  };
+
   const candidates = await listCandidates(deps, layout);
   for (const name of candidates) {
+    // A free worker first: with one worker, the job before has then ended, as in a serial loop.
+    while (inFlight.size >= options.maxWorkers) await Promise.race(inFlight);
+    if (failure !== null) break;
     // A SIGTERM is seen here, between candidates, even when nothing since the last one had to wait.
     await deps.clock.yieldToEvents();
-    if (ctx.stop.aborted) break;
+    if (stop.aborted) break;
     const readiness = await readinessOf(deps, join(layout.pending, name), options.settleMs, notices.readiness);
     if (readiness === 'vanished') continue;
     if (readiness === 'waiting') {
@@ -111,21 +152,29 @@ export async function runScan(ctx: JobContext, options: LoopOptions, notices: Pe
       }
       continue;
     }
-    const outcome = await processJob(ctx, name);
-    if (outcome.kind === 'not-claimed') {
-      if (outcome.why !== 'vanished' && notices.isNews(name, outcome.detail)) {
-        const why = outcome.why === 'running-taken' ? ` because ${outcome.detail}` : `: ${outcome.detail}`;
-        deps.log.event('skipped', `Skipped: ${name} stays in pending/${why}`, { job: name, reason: outcome.detail });
-        news = true;
-      }
-      continue;
-    }
-    news = true;
-    summary[TALLY[outcome.status]] += 1;
-    const filed: FiledJob = { name, jobId: outcome.jobId, status: outcome.status, reason: outcome.reason, settled: outcome.settled };
-    logFiled(ctx, filed);
-    if (options.hook !== null) await runFiledHook(deps, options.hook, filed);
+    const worker = freeWorker(busyWorkers);
+    busyWorkers.add(worker);
+    let planned = (): void => undefined;
+    const plannedNow = new Promise<void>((resolve) => {
+      planned = resolve;
+    });
+    const jobCtx: JobContext = worker === 1 && halt === null ? ctx : { ...ctx, stop, worker, lock: options.lock.worker(worker) };
+    const run: Promise<void> = processJob(jobCtx, name, planned)
+      .then((outcome) => filed(name, outcome))
+      .catch((error: unknown) => {
+        failure ??= { error };
+        halt?.abort('a failing disk');
+      })
+      .finally(() => {
+        inFlight.delete(run);
+        busyWorkers.delete(worker);
+      });
+    inFlight.add(run);
+    // The next candidate is claimed only once this job has planned (or was not claimed at all).
+    await Promise.race([plannedNow, run]);
   }
+  await Promise.all(inFlight);
+  if (failure !== null) throw (failure as { readonly error: unknown }).error;
   notices.endScan();
   if (quietWhenIdle && !news) return summary;
   deps.log.event(

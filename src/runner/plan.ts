@@ -14,6 +14,7 @@ import { routingFailure } from '../engine/routing.ts';
 import { selectProfile } from '../engine/select-profile.ts';
 import { resolveOutputName, unsafeNameReason } from '../engine/naming.ts';
 import { partialPathOf } from './filing-names.ts';
+import type { OutputsInFlight } from './outputs-in-flight.ts';
 import type { PublishMethod } from './publish.ts';
 import { isLeftoverPlaceholder, probePublishing } from './publish.ts';
 
@@ -85,9 +86,11 @@ export interface PlanInput {
    * Without it (`validate`, which must change nothing) the plan says `link`, the method a probe would try first.
    */
   readonly probe: boolean;
+  /** The outputs other jobs in flight will write (--max-workers); none for `validate` and one worker. */
+  readonly inFlight?: OutputsInFlight;
 }
 
-export async function planJob({ deps, jobId, spec, startedMs, probe: probing }: PlanInput): Promise<PlanOutcome> {
+export async function planJob({ deps, jobId, spec, startedMs, probe: probing, inFlight }: PlanInput): Promise<PlanOutcome> {
   const validated = await validateJobSpec({ spec, fs: deps.fs, cwd: deps.cwd });
   if (!validated.ok) return fail(validated.reason, 'pre-job', false);
 
@@ -125,6 +128,8 @@ export async function planJob({ deps, jobId, spec, startedMs, probe: probing }: 
     clips.push(clip);
   }
   for (const clip of clips) {
+    // An output a job claimed earlier is still writing: what a serial run would find there once it is done.
+    if (inFlight?.isHeld(clip.output) === true) return fail(`${NAMING_PREFIX}Output already exists: ${clip.output}`, 'validation', true, profile.name);
     const reason = (await occupiedReason(deps, clip.output, clip)) ?? (await occupiedReason(deps, clip.partial, clip));
     if (reason !== null) return fail(reason, 'validation', true, profile.name);
   }

@@ -5,6 +5,7 @@
 
 import type { Deps, FileStat } from '../ports.ts';
 import { parseJobSpec } from '../jobspec/parse.ts';
+import type { OutputsInFlight } from './outputs-in-flight.ts';
 import type { JobPlan, PlanFailure } from './plan.ts';
 import { planJob } from './plan.ts';
 import { readJobSpecFile } from './read-jobspec.ts';
@@ -22,6 +23,8 @@ export interface PrepareOptions {
   readonly startedMs: number;
   /** Whether to probe how the output volume publishes (it writes two probe files); `validate` does not. */
   readonly probe: boolean;
+  /** The outputs other jobs in flight will write (plan.ts). */
+  readonly inFlight?: OutputsInFlight;
 }
 
 function preJob(reason: string): PreparedJob['outcome'] {
@@ -33,6 +36,6 @@ export async function prepareJob(deps: Deps, path: string, options: PrepareOptio
   if (!read.ok) return { jobId: 'unknown', entry: read.entry, outcome: preJob(read.reason) };
   const parsed = parseJobSpec(read.bytes);
   if (!parsed.ok) return { jobId: parsed.jobId, entry: read.entry, outcome: preJob(parsed.reason) };
-  const planned = await planJob({ deps, jobId: parsed.jobId, spec: parsed.spec, startedMs: options.startedMs, probe: options.probe });
+  const planned = await planJob({ deps, jobId: parsed.jobId, spec: parsed.spec, startedMs: options.startedMs, probe: options.probe, inFlight: options.inFlight });
   return { jobId: parsed.jobId, entry: read.entry, outcome: planned };
 }

@@ -5,7 +5,7 @@
 
 import type { Deps, EncodeProgress } from '../ports.ts';
 import { formatTimestamp } from '../result.ts';
-import type { HeldLock } from './lock.ts';
+import type { ChildRecorder } from './lock.ts';
 import type { LockActivity } from './lock-record.ts';
 
 /** How often the lock records progress for `status` when --progress-seconds 0 turned the lines off. */
@@ -45,7 +45,7 @@ export function clockText(seconds: number): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
 }
 
-export function trackProgress(deps: Deps, lock: HeldLock, label: ClipLabel, progressMs: number): ProgressTracker {
+export function trackProgress(deps: Deps, lock: ChildRecorder, label: ClipLabel, progressMs: number): ProgressTracker {
   const startedMs = deps.clock.now();
   const everyMs = progressMs > 0 ? progressMs : STATUS_PROGRESS_MS;
   let lastMs = startedMs;
