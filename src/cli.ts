@@ -5,6 +5,7 @@
 // `node dist/cli.js <folder> --once`.
 
 import { createConsole } from './adapters/console-log.ts';
+import { createDirectoryEvents } from './adapters/node-dir-events.ts';
 import { createFfmpegTranscoder } from './adapters/ffmpeg.ts';
 import { createHookRunner } from './adapters/hook-runner.ts';
 import { createNodeFs } from './adapters/node-fs.ts';
@@ -33,6 +34,7 @@ try {
       hooks: createHookRunner({ env: process.env }),
       console: terminal,
       cwd: process.cwd(),
+      events: createDirectoryEvents(),
     },
     stopper.signal,
   );

@@ -51,7 +51,7 @@ const ALL: readonly CommandName[] = ['run', 'validate', 'status', 'submit'];
 /** Every option of every command, in the order the usage text lists them. */
 export const OPTIONS: readonly OptionDeclaration[] = [
   { name: 'once', kind: 'flag', commands: RUN, help: 'Perform a single scan and exit (do not poll)' },
-  { name: 'poll-seconds', kind: 'seconds', default: 2, allowZero: false, commands: RUN, help: 'Seconds between scans in continuous mode' },
+  { name: 'poll-seconds', kind: 'seconds', default: 2, allowZero: false, commands: RUN, help: 'Seconds between scans in continuous mode; a change in pending/ (a filesystem event) starts one at once' },
   {
     name: 'settle-seconds',
     kind: 'seconds',

@@ -172,6 +172,16 @@ export interface Log {
   print(text: string): void;
 }
 
+/**
+ * Says that a directory's entries changed (inotify, through fs.watch), so that continuous mode can scan at
+ * once instead of at its next poll. A hint only: network shares deliver no events for other clients'
+ * changes, so polling stays the safety net, and a volume that cannot watch simply never calls back.
+ */
+export interface DirectoryEvents {
+  /** Calls `onChange` after changes of `dir`'s entries until the returned function is called. */
+  watch(dir: string, onChange: () => void): () => void;
+}
+
 export interface Deps {
   readonly fs: Fs;
   readonly clock: Clock;
@@ -181,6 +191,8 @@ export interface Deps {
   readonly log: Log;
   /** The directory relative JobSpec paths (sources, output_directory) are resolved against. */
   readonly cwd: string;
+  /** Filesystem events for prompt pickup; absent, continuous mode only polls (the in-memory harness). */
+  readonly events?: DirectoryEvents;
 }
 
 /**

@@ -1,9 +1,9 @@
 // What an operator sees, through the CLI on a real folder with the stand-in ffmpeg: `validate --json` of a
 // good and a bad JobSpec, `submit --json` of both and the run of the one submitted, two workers at once and
-// their stop, `status --json` and the progress lines of an encode that is running, the stop
+// their stop, a drop picked up by its filesystem event, `status --json` and the progress lines of an encode that is running, the stop
 // naming the job it interrupts, the JSON log of a `--once` run, and an `--on-filed` program.
 
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../src/commands/status.ts';
@@ -97,6 +97,21 @@ describe('the operator’s CLI', { timeout: REAL_PROCESS_TEST_MS }, () => {
       expect(result._metadata.failure_reason).toBe('runner interrupted');
     }
     for (const pid of children) expect(isAlive(pid)).toBe(false);
+  });
+
+  it('prompt pickup on a real disk: a JobSpec renamed into pending/ is run although the next poll is weeks away', async () => {
+    sandbox = makeSandbox();
+    mkdirSync(join(sandbox.watch, 'pending'));
+    writeFileSync(join(sandbox.media, 'clip.mov'), MEDIA.ok);
+    const runner = cli(sandbox, [sandbox.watch, '--poll-seconds', '2147483']);
+    await waitFor('the runner to start', () => (existsSync(join(sandbox.watch, '.runner.lock')) && existsSync(join(sandbox.watch, 'failed')) ? true : null));
+    // The first scan may still be under way: an event then makes the loop scan again at once.
+    writeFileSync(join(sandbox.root, 'drop.json'), jobSpec(sandbox, ['clip.mov'], { job_id: 'drop0001' }));
+    renameSync(join(sandbox.root, 'drop.json'), join(sandbox.watch, 'pending', 'drop.json'));
+
+    await waitFor('the dropped job to be filed', () => (existsSync(join(sandbox.watch, 'completed', 'drop.result.json')) ? true : null));
+    runner.kill('SIGTERM');
+    expect((await runner).exitCode).toBe(0);
   });
 
   it('a long encode: progress lines, status --json while it runs, and a stop that names the job it interrupts', async () => {

@@ -195,9 +195,29 @@ export async function runLoop(ctx: JobContext, options: LoopOptions): Promise<nu
     const summary = await runScan(ctx, options, notices, false);
     return options.recoveryFiledFailure || summary.failed + summary.partial > 0 ? 1 : 0;
   }
-  while (!ctx.stop.aborted) {
-    await runScan(ctx, options, notices, true);
-    await ctx.deps.clock.sleep(options.pollMs, ctx.stop);
+  // A change in pending/ (a drop, and our own claims) wakes the sleep between scans, or makes the next
+  // scan follow at once when it came during a scan; polling still finds what no event reported.
+  let changed = false;
+  let wake: AbortController | null = null;
+  const unwatch = ctx.deps.events?.watch(ctx.layout.pending, () => {
+    changed = true;
+    wake?.abort();
+  });
+  try {
+    while (!ctx.stop.aborted) {
+      changed = false;
+      await runScan(ctx, options, notices, true);
+      if (changed || ctx.stop.aborted) continue;
+      if (unwatch === undefined) {
+        await ctx.deps.clock.sleep(options.pollMs, ctx.stop);
+        continue;
+      }
+      wake = new AbortController();
+      await ctx.deps.clock.sleep(options.pollMs, AbortSignal.any([ctx.stop, wake.signal]));
+      wake = null;
+    }
+  } finally {
+    unwatch?.();
   }
   return 0;
 }
