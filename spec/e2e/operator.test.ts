@@ -13,7 +13,7 @@ import { encodeMedia } from '../../src/conformance/media.ts';
 import { LOG_EVENTS } from '../../src/log-events.ts';
 import type { LogEventName } from '../../src/log-events.ts';
 import { messageOf } from '../support/silent-log.ts';
-import { REAL_PROCESS_TEST_MS, waitFor } from '../support/polling.ts';
+import { isAlive, REAL_PROCESS_TEST_MS, waitFor } from '../support/polling.ts';
 import type { Sandbox } from './stand-in.ts';
 import { cli, cliSync, jobSpec, lineWith, makeSandbox, MEDIA } from './stand-in.ts';
 
@@ -185,14 +185,4 @@ function statusOf(sandbox: Sandbox, args: string[]): string {
   const run = cliSync(sandbox, args);
   if (run.exitCode !== 0) throw new Error(`status exited ${run.exitCode}: ${run.stderr}`);
   return run.stdout;
-}
-
-/** Whether a process exists (signal 0 only asks). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

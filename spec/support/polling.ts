@@ -24,3 +24,24 @@ export async function waitFor<T>(what: string, check: () => T | null, { timeoutM
     await sleep(intervalMs);
   }
 }
+
+/** Whether a process exists (signal 0 only asks). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Turns of the event loop (setImmediate) until `done()` holds, for in-memory runs whose fakes wait on an
+ * event; throws after 20,000 turns (a count, not a time) so a wait that can never end fails instead of hanging.
+ */
+export async function untilTurns(done: () => boolean, what: string): Promise<void> {
+  for (let turn = 0; !done(); turn += 1) {
+    if (turn === 20_000) throw new Error(`never happened: ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

@@ -9,28 +9,11 @@ import { runApp } from '../../src/app.ts';
 import type { TranscodeOutcome, TranscodeRequest, Transcoder } from '../../src/ports.ts';
 import { createCapturingConsole } from '../harness/fake-hooks.ts';
 import { memDeps } from '../support/mem-deps.ts';
+import { untilTurns } from '../support/polling.ts';
 import type { MemDeps } from '../support/mem-deps.ts';
+import { jobSpecText } from '../support/jobspec-text.ts';
 
-const spec = (jobId: string, source: string): string =>
-  JSON.stringify({
-    jobspec_version: '2.1',
-    job_id: jobId,
-    sources: [source],
-    output_directory: '/proxies',
-    codec: 'h264',
-    container: 'mp4',
-    resolution: 'half',
-    naming_template: '{source_name}_proxy',
-    proxy_profile: 'proxy_h264_low',
-  });
-
-/** Turns of the event loop until `done()` holds; throws after 20,000 turns (a count, not a time) without it. */
-async function until(done: () => boolean): Promise<void> {
-  for (let turn = 0; !done(); turn += 1) {
-    if (turn === 20_000) throw new Error('what the fake FFmpeg waits for never happened');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+const spec = (jobId: string, source: string): string => jobSpecText({ job_id: jobId, sources: [source] });
 
 interface Encoder extends Transcoder {
   /** The sources of the runs started so far, in order. */
@@ -57,7 +40,7 @@ function encoder(setup: MemDeps, options: { waitFor?: (source: string, request: 
       pid += 1;
       await request.onSpawn?.(pid);
       const condition = options.waitFor?.(source, request);
-      if (condition !== undefined) await until(() => condition() || request.signal.aborted);
+      if (condition !== undefined) await untilTurns(() => condition() || request.signal.aborted, 'what the fake FFmpeg waits for');
       active -= 1;
       if (request.signal.aborted) return { exitCode: 255, signal: null, timedOut: false, stderrTail: 'Exiting normally, received signal 15.\n' };
       const exitCode = options.exitOf?.(source) ?? 0;

@@ -7,14 +7,7 @@ import { runApp } from '../../src/app.ts';
 import type { Clock, DirectoryEvents } from '../../src/ports.ts';
 import { createCapturingConsole } from '../harness/fake-hooks.ts';
 import { memDeps } from '../support/mem-deps.ts';
-
-/** Turns of the event loop until `done()` holds; throws after 20,000 turns (a count, not a time) without it. */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; !done(); turn += 1) {
-    if (turn === 20_000) throw new Error(`never happened: ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+import { untilTurns } from '../support/polling.ts';
 
 /** A clock whose sleeps end only when their signal aborts: no poll ever comes round by itself. */
 function stoppedClock(base: Clock): Clock & { sleeps: number } {
@@ -53,10 +46,10 @@ describe('prompt pickup', () => {
     const startedAt = clock.now();
     const running = runApp(['/w', '--poll-seconds', '3600'], { ...setup.deps, clock, events, console }, stop.signal);
 
-    await until(() => clock.sleeps === 1, 'the first sleep between polls');
+    await untilTurns(() => clock.sleeps === 1, 'the first sleep between polls');
     setup.vol.writeFileSync('/w/pending/a.json', '{"jobspec_version": "1.0"}');
     notify();
-    await until(() => setup.vol.existsSync('/w/failed/a.result.json'), 'a.json filed');
+    await untilTurns(() => setup.vol.existsSync('/w/failed/a.result.json'), 'a.json filed');
     expect(clock.now()).toBe(startedAt);
     expect(clock.sleeps).toBe(2); // the woken scan, then the next sleep
     stop.abort('SIGTERM');

@@ -9,20 +9,9 @@ import type { Deps, Fs } from '../../src/ports.ts';
 import type { Faults } from '../support/mem-deps.ts';
 import { fsError, memDeps } from '../support/mem-deps.ts';
 import { createCapturingConsole } from '../harness/fake-hooks.ts';
+import { jobSpecText } from '../support/jobspec-text.ts';
 
-const spec = (fields: Record<string, unknown> = {}): string =>
-  JSON.stringify({
-    jobspec_version: '2.1',
-    job_id: 'job00001',
-    sources: ['/media/A001.mov'],
-    output_directory: '/proxies',
-    codec: 'h264',
-    container: 'mp4',
-    resolution: 'half',
-    naming_template: '{source_name}_proxy',
-    proxy_profile: 'proxy_h264_low',
-    ...fields,
-  });
+const spec = jobSpecText;
 
 const WATCH_DIRS = ['/w/pending', '/w/running', '/w/completed', '/w/failed'];
 

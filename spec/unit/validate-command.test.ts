@@ -8,22 +8,11 @@ import type { ValidateReport } from '../../src/commands/validate.ts';
 import { shellQuoted } from '../../src/commands/validate.ts';
 import { createCapturingConsole } from '../harness/fake-hooks.ts';
 import { memDeps } from '../support/mem-deps.ts';
+import { jobSpecText } from '../support/jobspec-text.ts';
 
 const READ_ONLY = new Set(['readdir', 'lstat', 'stat', 'openNoFollow', 'readFile']);
 
-const spec = (fields: Record<string, unknown> = {}): string =>
-  JSON.stringify({
-    jobspec_version: '2.1',
-    job_id: 'job00001',
-    sources: ['/media/A001.mov', '/media/A002.mov'],
-    output_directory: '/proxies',
-    codec: 'h264',
-    container: 'mp4',
-    resolution: 'half',
-    naming_template: '{source_name}_proxy',
-    proxy_profile: 'proxy_h264_low',
-    ...fields,
-  });
+const spec = (fields: Record<string, unknown> = {}): string => jobSpecText({ sources: ['/media/A001.mov', '/media/A002.mov'], ...fields });
 
 async function validate(files: Record<string, string>, argv: string[]) {
   const setup = memDeps({ dirs: ['/media', '/proxies', '/jobs'], files: { '/media/A001.mov': 'x', '/media/A002.mov': 'y', ...files } });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFfmpegTranscoder } from '../../../src/adapters/ffmpeg.ts';
 import type { TranscodeRequest } from '../../../src/ports.ts';
+import { isAlive } from '../../support/polling.ts';
 
 const STAND_IN = `#!/bin/sh
 case "$1" in
@@ -32,15 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fsp.rm(root, { recursive: true, force: true });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A request for the stand-in; records the pids onSpawn saw. */
 function request(args: string[], overrides: Partial<TranscodeRequest> = {}): TranscodeRequest & { pids: number[] } {
