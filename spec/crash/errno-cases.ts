@@ -33,12 +33,15 @@ export interface ErrnoCase {
 /** Codes that say the disk or the runner itself is in trouble. */
 const SICK = new Set<string>(['EIO', 'ENOSPC', 'EMFILE']);
 const EXITS = new Set<unknown>([0, 1, 2, 70]);
-const RUN: RunStep = { run: ['--once'] };
+/** A workload's run: `--once` and the workload's own arguments. */
+function runOf(workload: Pick<Workload, 'args'>): RunStep {
+  return { run: ['--once', ...(workload.args ?? [])] };
+}
 
-export function faultedStep({ at, code, persistence }: ErrnoCase): RunStep {
-  if (persistence === 'once') return { run: ['--once'], fail_fs_op: { at, code } };
-  if (persistence === 'persistent') return { run: ['--once'], fail_fs_op: { at, code, persistent: true } };
-  return { run: ['--once'], fail_fs_op: { at, code, persistent: true, only: 'writes' } };
+export function faultedStep({ at, code, persistence }: ErrnoCase, workload: Pick<Workload, 'args'> = {}): RunStep {
+  if (persistence === 'once') return { ...runOf(workload), fail_fs_op: { at, code } };
+  if (persistence === 'persistent') return { ...runOf(workload), fail_fs_op: { at, code, persistent: true } };
+  return { ...runOf(workload), fail_fs_op: { at, code, persistent: true, only: 'writes' } };
 }
 
 /** What a fault-free run of the workload does, which every case is compared with. */
@@ -49,7 +52,7 @@ export interface Baseline {
 }
 
 export async function baselineOf(workload: Workload): Promise<Baseline> {
-  const played = await play(workload, [RUN]);
+  const played = await play(workload, [runOf(workload)]);
   const tree = played.golden.runs[0]?.tree ?? {};
   const completing = Object.entries(tree)
     .filter(([path, content]) => /^watch\/completed\/[^/]*\.json$/.test(path) && !path.endsWith('.result.json') && typeof content === 'string')
@@ -101,7 +104,7 @@ function isPhantomVanish(baseline: Baseline, c: ErrnoCase, problem: string): boo
 export async function errnoCaseProblems(workload: Workload, baseline: Baseline, c: ErrnoCase): Promise<string[]> {
   let played: Played;
   try {
-    played = await play(workload, [faultedStep(c), RUN], `errno matrix: ${workload.what}`);
+    played = await play(workload, [faultedStep(c, workload), runOf(workload)], `errno matrix: ${workload.what}`);
   } catch (error) {
     return [`escaped runApp: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`];
   }

@@ -99,4 +99,4 @@ export const EXPLORED: readonly Workload[] = [
 ];
 
 /** The errno matrix's workloads. */
-export const ERRNO_WORKLOADS: readonly Workload[] = [VALID_AND_INVALID, byName('three-clips'), RECOVERY_WITH_PENDING, SINGLE_CLIP_NO_LINKS];
+export const ERRNO_WORKLOADS: readonly Workload[] = [VALID_AND_INVALID, byName('three-clips'), RECOVERY_WITH_PENDING, SINGLE_CLIP_NO_LINKS, TWO_WORKERS];

@@ -36,6 +36,17 @@ export type JobOutcome =
   /** Not claimed: `running/<name>` is taken, or the file vanished. Neither success nor failure. */
   | { readonly kind: 'not-claimed'; readonly why: 'running-taken' | 'vanished' | 'claim-failed'; readonly detail: string };
 
+/**
+ * The reason the other workers' jobs are stopped when one job's disk failed: they are not filed (nothing is
+ * filed FAILED because of the disk, R4.16) but left in running/ for the next start's recovery.
+ */
+export class DiskHalt extends Error {
+  constructor() {
+    super('another job met a failing disk');
+    this.name = 'DiskHalt';
+  }
+}
+
 /** rename(2), answering with its fs error instead of throwing it (null when it worked). */
 async function renameFailure(deps: Deps, from: string, to: string): Promise<{ readonly code: string; readonly error: unknown } | null> {
   try {
@@ -131,6 +142,8 @@ async function runClaimed(ctx: JobContext, name: string, planned: () => void): P
     executionFailure: execution.failureReason,
     profile,
   });
+  // Another worker's disk failed: this job stays in running/ unfiled, as the failing one does (R4.22).
+  if (ctx.stop.reason instanceof DiskHalt) throw ctx.stop.reason;
   const settled = await settleJob(deps, layout, name, result, { entry });
   return { kind: 'settled', status: result.final_status, jobId, settled, reason: planFailure?.reason ?? execution.failureReason };
 }

@@ -12,6 +12,7 @@ import { runFiledHook } from './hook.ts';
 import type { Deps } from '../ports.ts';
 import { INTERRUPTED } from './execute.ts';
 import type { JobContext, JobOutcome } from './job.ts';
+import { DiskHalt } from './job.ts';
 import type { HeldLock } from './lock.ts';
 import type { RecoveredJob } from './recover.ts';
 import { settledPaths } from './settle.ts';
@@ -163,7 +164,7 @@ export async function runScan(ctx: JobContext, options: LoopOptions, notices: Pe
       .then((outcome) => filed(name, outcome))
       .catch((error: unknown) => {
         failure ??= { error };
-        halt?.abort('a failing disk');
+        halt?.abort(new DiskHalt());
       })
       .finally(() => {
         inFlight.delete(run);
