@@ -78,7 +78,8 @@ describe('recoverInterrupted', () => {
     const w = watch({ 'other/a.json': job('a'), 'failed/a.json': job('other'), 'failed/a_20260304T050607Z.json': job('other'), 'failed/.a_20260304T050607Z.result.tmp': '{}', 'failed/b.json': job('b'), 'failed/.b.result.tmp': '{}' });
     w.vol.linkSync(`${ROOT}/other/a.json`, `${layout.running}/a.json`);
     expect(kinds(await recover(w))).toEqual(['committed a_20260304T050607Z.json', 'committed b.json', 'interrupted a.json']);
-    expect(searched(w)).toEqual([`lstat ${layout.pending}/a.json`, `lstat ${layout.failed}/a_20260304T050607Z.json`]);
+    // …and, not committed, with its own submission's staged name (R4.20), which it is not.
+    expect(searched(w)).toEqual([`lstat ${layout.pending}/a.json`, `lstat ${layout.failed}/a_20260304T050607Z.json`, `lstat ${layout.submitting}/a.json`]);
   });
 
   it('a same-named JobSpec with its temp beside it that is another file: the leftover is filed, not dropped', async () => {

@@ -170,6 +170,31 @@ describe('submit', () => {
     expect(run.files('/w/pending')).toEqual({});
   });
 
+  it.each([
+    ['a file named .submitting', { files: { '/w/.submitting': 'x' } }, 'Cannot submit: /w/.submitting exists but is not a directory'],
+    ['mkdir refused', { faults: { mkdir: ['EACCES'] } }, 'Cannot submit: creating /w/.submitting failed (EACCES)'],
+    ['the new folder not made durable', { faults: { fsyncDir: ['EIO'] } }, 'Cannot submit: making durable /w/.submitting failed (EIO)'],
+    ['pending/ gone before the link', { faults: { link: ['ENOENT'] } }, 'Cannot submit: /w/pending does not exist (is /w a watch folder?)'],
+    ['pending/ on another filesystem', { faults: { link: ['EXDEV'] } }, 'Cannot submit: /w/.submitting and /w/pending must be on one filesystem (EXDEV)'],
+    ['the link refused', { faults: { link: ['EPERM'] } }, 'Cannot submit: linking into /w/pending/job.json failed (EPERM)'],
+  ] as const)('refuses the file when %s, leaving nothing staged', async (_what, setup, reason) => {
+    const files = 'files' in setup ? setup.files : {};
+    const run = await submit({ '/jobs/job.json': spec(), ...files }, ['/jobs/job.json', '--to', '/w', '--json'], { faults: 'faults' in setup ? setup.faults : undefined });
+
+    expect(run.exit).toBe(1);
+    expect(run.report?.files[0]?.reason).toBe(reason);
+    expect(run.files('/w/pending')).toEqual({});
+    if (run.vol.existsSync('/w/.submitting') && run.vol.lstatSync('/w/.submitting').isDirectory()) expect(listed(run, '/w/.submitting')).toEqual([]);
+  });
+
+  it('says it was submitted, with a warning, when only removing the staged name failed', async () => {
+    const run = await submit({ '/jobs/job.json': spec() }, ['/jobs/job.json', '--to', '/w', '--json'], { faults: { unlink: ['EIO'] } });
+
+    expect(run.exit).toBe(0);
+    expect(run.report?.files[0]).toMatchObject({ submitted: true, warning: 'removing /w/.submitting/job.json failed (EIO): the runner drops it when it claims the JobSpec' });
+    expect(run.files('/w/pending')).toEqual({ 'job.json': spec() });
+  });
+
   it('exits 2 without writing when the folder has no pending/, or --to or the files are missing', async () => {
     const bare = await submit({ '/jobs/job.json': spec() }, ['/jobs/job.json', '--to', '/w'], { dirs: ['/w'] });
     expect(bare.exit).toBe(2);

@@ -31,11 +31,17 @@ import { isFilingStemOf, isJobSpecName, jobSpecNameOf, resultNameOf, resultTempN
 import { readJobSpecFile } from './read-jobspec.ts';
 import type { SettledNames } from './settle.ts';
 import { settleJob } from './settle.ts';
+import { dropSubmissionTwin } from './submission.ts';
 
 export interface RecoveryContext {
   readonly deps: Deps;
   readonly layout: Layout;
   readonly workerStartedAt: string;
+  /**
+   * --shared: only the result temps of these stems are this recovery's (the jobs of a runner taken over);
+   * any other temp may be a live runner's settle under way. Absent: every temp is (a lone runner).
+   */
+  readonly onlyStems?: ReadonlySet<string>;
 }
 
 /**
@@ -76,14 +82,14 @@ async function committedOutcome(deps: Deps, temp: string, folderMeans: FinalStat
  * every temp. A temp beside its committed JobSpec is a settle that never reached its end (settle.ts drops
  * the temp last), so each of those is a committed job this recovery finished.
  */
-async function completeOrDropTemps(deps: Deps, destination: SettledFolder): Promise<RecoveredJob[]> {
+async function completeOrDropTemps(deps: Deps, destination: SettledFolder, onlyStems?: ReadonlySet<string>): Promise<RecoveredJob[]> {
   const { folder, names, means } = destination;
   const present = new Set(names);
   const finished: RecoveredJob[] = [];
   let changed = false;
   for (const name of names) {
     const stem = stemOfResultTemp(name);
-    if (stem === null) continue;
+    if (stem === null || (onlyStems !== undefined && ![...onlyStems].some((own) => isFilingStemOf(own, stem)))) continue;
     // Only our own temp files are regular files; anything else of that name is not ours to touch.
     if ((await lstatOrNull(deps.fs, join(folder, name)))?.kind !== 'file') continue;
     const jobSpecName = jobSpecNameOf(stem);
@@ -179,11 +185,13 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<Recovere
       await deps.fs.fsyncDir(layout.running);
       continue;
     }
+    // A submission claimed before its submitter dropped the staged name, then a crash: drop it now (R4.20).
+    if (stat.nlink === 2) await dropSubmissionTwin(deps, layout, name, stat);
     uncommitted.push(name);
   }
 
   const filed: RecoveredJob[] = [];
-  for (const destination of settled) filed.push(...(await completeOrDropTemps(deps, destination)));
+  for (const destination of settled) filed.push(...(await completeOrDropTemps(deps, destination, ctx.onlyStems)));
 
   for (const name of uncommitted) {
     const path = join(layout.running, name);
