@@ -14,13 +14,16 @@ import { runValidate } from './commands/validate.ts';
 import { VERSION } from './version.ts';
 import type { Layout } from './runner/layout.ts';
 import { layoutOf, STATE_FOLDERS } from './runner/layout.ts';
-import type { LockAttempt } from './runner/lock.ts';
-import { acquireLock } from './runner/lock.ts';
+import type { LockAttempt, StoppedOrphan } from './runner/lock.ts';
+import { acquireLock, joinSharedFolder, ownRecord } from './runner/lock.ts';
 import { ORPHAN_GRACE_MS } from './runner/lock-liveness.ts';
 import { runFiledHook } from './runner/hook.ts';
 import { logRecovered, runLoop } from './runner/loop.ts';
 import { OutputsInFlight } from './runner/outputs-in-flight.ts';
+import type { RecoveredJob } from './runner/recover.ts';
 import { recoverInterrupted } from './runner/recover.ts';
+import type { LeaseTerms, Membership } from './runner/membership.ts';
+import { joinMembership, LeaseLost, recoverTakenFolder } from './runner/membership.ts';
 
 export const EXIT = { ok: 0, jobFailed: 1, usage: 2, busy: 3, internal: 70 } as const;
 
@@ -88,6 +91,25 @@ async function takeLock(deps: Deps, layout: Layout, workerStartedAt: string): Pr
   }
 }
 
+/** A shared runner's start: the folder marked as shared, this runner's membership (lease and folder). */
+async function joinShared(deps: Deps, layout: Layout, workerStartedAt: string, terms: LeaseTerms): Promise<{ ok: true; membership: Membership; orphans: StoppedOrphan[] } | StartupProblem | { ok: false; kind: 'busy' | 'unsupported'; message: string }> {
+  try {
+    const identity = await ownRecord(deps, workerStartedAt);
+    const joined = await joinSharedFolder(deps, layout, identity);
+    if (!joined.ok) return joined;
+    return { ok: true, membership: await joinMembership(deps, layout, identity, terms), orphans: joined.orphans };
+  } catch (error) {
+    return startupProblem(`Cannot join the shared watch folder ${layout.root}`, fsErrorCode(error));
+  }
+}
+
+function logOrphans(deps: Deps, orphans: readonly StoppedOrphan[]): void {
+  for (const { pid, end } of orphans) {
+    const how = end === 'killed' ? ` (SIGKILL: it was still running ${ORPHAN_GRACE_MS / 1000} s after SIGTERM)` : '';
+    deps.log.event('orphan-stopped', `Terminated orphaned FFmpeg process ${pid} of a previous runner${how}`, { pid, killed: end === 'killed' });
+  }
+}
+
 /** The stop event, said once when the stop arrives: which job it interrupts, if one is running. */
 function sayStop(deps: Deps, stop: AbortSignal, running: ReadonlySet<string>): void {
   const signal = typeof stop.reason === 'string' ? stop.reason : 'a stop request';
@@ -110,7 +132,7 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     return problem.exit;
   }
   const workerStartedAt = formatTimestamp(deps.clock.now());
-  const attempt = await takeLock(deps, layout, workerStartedAt);
+  const attempt = options.shared === null ? await takeLock(deps, layout, workerStartedAt) : await joinShared(deps, layout, workerStartedAt, options.shared);
   if ('exit' in attempt) {
     deps.log.event('startup-error', `error: ${attempt.message}`);
     return attempt.exit;
@@ -119,7 +141,15 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     deps.log.event('startup-error', `error: ${attempt.message}`);
     return attempt.kind === 'busy' ? EXIT.busy : EXIT.usage;
   }
-  const { lock } = attempt;
+  const membership = 'membership' in attempt ? attempt.membership : null;
+  const lock = membership === null ? ('lock' in attempt ? attempt.lock : null) : membership.lock;
+  if (lock === null) throw new Error('a lock attempt that succeeded holds no lock');
+  // --shared: the lease is renewed in the background; a failed fence (our jobs taken over) stops the work.
+  const lost = new AbortController();
+  const done = new AbortController();
+  const renewing = (membership?.renewUntil(AbortSignal.any([stop, done.signal]), lost) ?? Promise.resolve()).catch((error: unknown) => lost.abort(error));
+  const working = membership === null ? stop : AbortSignal.any([stop, lost.signal]);
+  const jobLayout = membership === null ? layout : { ...layout, running: membership.running };
   const running = new Set<string>();
   const onStop = (): void => sayStop(deps, stop, running);
   stop.addEventListener('abort', onStop, { once: true });
@@ -132,17 +162,36 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       pid: deps.host.pid,
       host: deps.host.hostname,
     });
-    for (const { pid, end } of attempt.orphans) {
-      const how = end === 'killed' ? ` (SIGKILL: it was still running ${ORPHAN_GRACE_MS / 1000} s after SIGTERM)` : '';
-      deps.log.event('orphan-stopped', `Terminated orphaned FFmpeg process ${pid} of a previous runner${how}`, { pid, killed: end === 'killed' });
-    }
-    const recovered = await recoverInterrupted({ deps, layout, workerStartedAt });
+    logOrphans(deps, attempt.orphans);
+    const hook = options.onFiled === null ? null : { program: options.onFiled, timeoutMs: Math.max(1, Math.round(options.hookTimeoutSeconds * 1000)) };
+    /** --shared: takes over the runners whose lease expired and files their jobs; true when one ended FAILED or PARTIAL. */
+    /** --shared: files the jobs of the folders taken over so far; true when one ended FAILED or PARTIAL. */
+    const fileTaken = async (): Promise<boolean> => {
+      if (membership === null) return false;
+      const filed: RecoveredJob[] = [];
+      for (const taken of membership.drainTaken()) {
+        deps.log.event('taken-over', `Took over the jobs of runner ${taken.id}: its lease expired`, { runner: taken.id });
+        logOrphans(deps, taken.orphans);
+        filed.push(...(await recoverTakenFolder(deps, layout, workerStartedAt, taken.path)));
+      }
+      for (const job of filed) logRecovered(deps, job);
+      if (hook !== null) for (const job of filed) await runFiledHook(deps, hook, job);
+      return filed.some((job) => job.status !== 'COMPLETED');
+    };
+    const takeOver = async (): Promise<boolean> => {
+      if (membership === null) return false;
+      await membership.fence();
+      await membership.takeOverExpired();
+      return fileTaken();
+    };
+    const recovered = membership === null ? await recoverInterrupted({ deps, layout, workerStartedAt }) : [];
     for (const job of recovered) logRecovered(deps, job);
     const ctx = {
       deps,
-      layout,
+      layout: jobLayout,
       workerStartedAt,
-      stop,
+      stop: working,
+      ...(membership === null ? {} : { fence: membership.fence, sharedFolder: true }),
       clipTimeoutMs: Math.max(1, Math.round(options.clipTimeoutSeconds * 1000)),
       progressMs: Math.round(options.progressSeconds * 1000),
       lock,
@@ -150,11 +199,10 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       worker: 1,
       inFlight: new OutputsInFlight(),
     };
-    const hook = options.onFiled === null ? null : { program: options.onFiled, timeoutMs: Math.max(1, Math.round(options.hookTimeoutSeconds * 1000)) };
     // A recovered job carries everything a filed one does: the program is told of it the same way.
     if (hook !== null) for (const job of recovered) await runFiledHook(deps, hook, job);
     const recoveryFiledFailure = recovered.some((job) => job.status !== 'COMPLETED');
-    return await runLoop(ctx, {
+    const exit = await runLoop(ctx, {
       once: options.once,
       pollMs: options.pollSeconds * 1000,
       settleMs: options.settleSeconds * 1000,
@@ -162,8 +210,18 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       recoveryFiledFailure,
       maxWorkers: options.maxWorkers,
       lock,
+      ...(membership === null ? {} : { beforeScan: takeOver }),
     });
+    if (lost.signal.aborted) throw lost.signal.reason instanceof LeaseLost ? lost.signal.reason : new LeaseLost(jobLayout.running);
+    // Folders the renewal took over while the last job ran are filed before leaving (no FFmpeg: quick).
+    await membership?.fence();
+    const lateFailure = await fileTaken();
+    return exit === 0 && lateFailure && options.once ? EXIT.jobFailed : exit;
   } catch (error) {
+    if (error instanceof LeaseLost) {
+      deps.log.event('lease-lost', `error: stopping without filing anything more: ${error.message}; the runner that took over files its jobs`);
+      return EXIT.internal;
+    }
     // A failing disk (EIO, ENOSPC, …): stop claiming at once. Whatever is in running/ stays there and is
     // filed as interrupted by the next start, so pending/ is never drained into failed/.
     const code = fsErrorCode(error);
@@ -176,7 +234,13 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     return EXIT.internal;
   } finally {
     stop.removeEventListener('abort', onStop);
-    await lock.release().catch((error: unknown) => deps.log.event('startup-error', `error: cannot remove ${layout.lock} (${fsErrorCode(error)})`));
+    done.abort();
+    await renewing.catch((error: unknown) => deps.log.event('startup-error', `error: cannot renew the lease (${fsErrorCode(error)})`));
+    if (membership === null) {
+      await lock.release().catch((error: unknown) => deps.log.event('startup-error', `error: cannot remove ${layout.lock} (${fsErrorCode(error)})`));
+    } else {
+      await membership.leave().catch((error: unknown) => deps.log.event('startup-error', `error: cannot leave the shared folder (${fsErrorCode(error)})`));
+    }
   }
 }
 

@@ -14,6 +14,16 @@ export interface LogEventDeclaration {
 export const LOG_EVENTS = {
   start: { level: 'info', fields: ['version', 'folder', 'mode', 'pid', 'host'], about: 'The runner holds the lock and starts; `mode` is `once` or `continuous`.' },
   'orphan-stopped': { level: 'info', fields: ['pid', 'killed'], about: "A dead runner's FFmpeg child was terminated (`killed`: it needed SIGKILL)." },
+  'taken-over': {
+    level: 'warn',
+    fields: ['runner'],
+    about: 'With --shared: the jobs of another runner whose lease expired were taken over; a `recovered` line follows for each.',
+  },
+  'lease-lost': {
+    level: 'error',
+    fields: [],
+    about: 'With --shared: this runner found its jobs taken over by another (its lease went unrenewed) and stops without filing more.',
+  },
   recovered: { level: 'info', fields: ['job', 'status', 'reason', 'jobspec', 'result'], about: 'A job a previous runner left in `running/` was filed (one line per job).' },
   claim: { level: 'info', fields: ['job'], about: 'A JobSpec was moved from `pending/` to `running/`.' },
   'clip-start': { level: 'info', fields: ['job', 'job_id', 'clip', 'clips', 'source', 'output'], about: 'FFmpeg is about to run for clip `clip` of `clips` (from 1).' },

@@ -68,6 +68,28 @@ export const OPTIONS: readonly OptionDeclaration[] = [
     commands: RUN,
     help: 'Run up to N jobs at once; they are still claimed one at a time in name order',
   },
+  {
+    name: 'shared',
+    kind: 'flag',
+    commands: RUN,
+    help: 'Work the folder together with other runners started with --shared, on this host or others (a shared NAS folder)',
+  },
+  {
+    name: 'lease-seconds',
+    kind: 'seconds',
+    default: 10,
+    allowZero: false,
+    commands: RUN,
+    help: 'With --shared: this runner renews its lease at least this often (a third of it, in fact)',
+  },
+  {
+    name: 'takeover-seconds',
+    kind: 'seconds',
+    default: 30,
+    allowZero: true,
+    commands: RUN,
+    help: "With --shared: another runner's jobs are taken over only when its lease has gone unrenewed for its lease seconds plus this",
+  },
   { name: 'clip-timeout-seconds', kind: 'seconds', default: 3600, allowZero: false, commands: RUN, help: 'Kill an FFmpeg run that takes longer than this' },
   {
     name: 'progress-seconds',
@@ -100,6 +122,8 @@ export interface RunnerOptions {
   readonly settleSeconds: number;
   readonly clipTimeoutSeconds: number;
   readonly maxWorkers: number;
+  /** --shared and its lease: null when the folder is this runner's alone. */
+  readonly shared: { readonly leaseSeconds: number; readonly takeoverSeconds: number } | null;
   readonly progressSeconds: number;
   readonly onFiled: string | null;
   readonly hookTimeoutSeconds: number;
@@ -249,6 +273,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   }
   const folder = operands[0] ?? '';
   if (command === 'status') return { kind: 'status', folder, json: raw.flag('json') };
+  for (const name of ['lease-seconds', 'takeover-seconds']) {
+    if (!raw.flag('shared') && raw.text(name) !== null) return { kind: 'usage-error', message: `option '--${name}' applies only with --shared` };
+  }
   const logFormat = values.get('log-format') === 'json' ? 'json' : 'text';
   return {
     kind: 'run',
@@ -259,6 +286,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       settleSeconds: numberOf(values, 'settle-seconds'),
       clipTimeoutSeconds: numberOf(values, 'clip-timeout-seconds'),
       maxWorkers: numberOf(values, 'max-workers'),
+      shared: raw.flag('shared') ? { leaseSeconds: numberOf(values, 'lease-seconds'), takeoverSeconds: numberOf(values, 'takeover-seconds') } : null,
       progressSeconds: numberOf(values, 'progress-seconds'),
       onFiled: textOf(values, 'on-filed'),
       hookTimeoutSeconds: numberOf(values, 'hook-timeout-seconds'),

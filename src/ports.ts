@@ -52,6 +52,8 @@ export interface Fs {
   /** link(2): the no-clobber primitive (EEXIST when `to` exists). Does not follow a symlink `from`. */
   link(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
+  /** Removes an empty directory (ENOTEMPTY when it holds anything). */
+  rmdir(path: string): Promise<void>;
   /** Creates one directory (not recursive); EEXIST if anything exists at `path`. */
   mkdir(path: string): Promise<void>;
   /** Makes a file's data durable. */

@@ -122,6 +122,7 @@ function snapshotOnFirstOp(inner: Fs, sink: (tree: RawTree) => void): Fs {
     rename: async (a, b) => (await first(), inner.rename(a, b)),
     link: async (a, b) => (await first(), inner.link(a, b)),
     unlink: async (p) => (await first(), inner.unlink(p)),
+    rmdir: async (p) => (await first(), inner.rmdir(p)),
     mkdir: async (p) => (await first(), inner.mkdir(p)),
     fsyncFile: async (p) => (await first(), inner.fsyncFile(p)),
     fsyncDir: async (p) => (await first(), inner.fsyncDir(p)),

@@ -37,6 +37,7 @@ export function observeFsOps(inner: Fs, before: (op: FsOp, n: number) => void | 
     rename: async (a, b) => (await note('rename', a, b), inner.rename(a, b)),
     link: async (a, b) => (await note('link', a, b), inner.link(a, b)),
     unlink: async (p) => (await note('unlink', p), inner.unlink(p)),
+    rmdir: async (p) => (await note('rmdir', p), inner.rmdir(p)),
     mkdir: async (p) => (await note('mkdir', p), inner.mkdir(p)),
     fsyncFile: async (p) => (await note('fsyncFile', p), inner.fsyncFile(p)),
     fsyncDir: async (p) => (await note('fsyncDir', p), inner.fsyncDir(p)),

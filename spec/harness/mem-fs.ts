@@ -117,6 +117,10 @@ export function createMemFs(vol: Volume): Fs {
       await p.unlink(file);
     },
 
+    rmdir: async (dir) => {
+      await p.rmdir(dir);
+    },
+
     // memfs's non-recursive mkdir already fails with EEXIST for anything present (dangling symlink too).
     mkdir: async (dir) => {
       await p.mkdir(dir);
@@ -161,6 +165,7 @@ function normalizeErrors(fs: Fs): Fs {
     rename: guard(fs.rename),
     link: guard(fs.link),
     unlink: guard(fs.unlink),
+    rmdir: guard(fs.rmdir),
     mkdir: guard(fs.mkdir),
     fsyncFile: guard(fs.fsyncFile),
     fsyncDir: guard(fs.fsyncDir),

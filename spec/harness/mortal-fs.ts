@@ -29,6 +29,7 @@ export function createMortalFs(inner: Fs): MortalFs {
     rename: async (a, b) => (guard(), inner.rename(a, b)),
     link: async (a, b) => (guard(), inner.link(a, b)),
     unlink: async (p) => (guard(), inner.unlink(p)),
+    rmdir: async (p) => (guard(), inner.rmdir(p)),
     mkdir: async (p) => (guard(), inner.mkdir(p)),
     fsyncFile: async (p) => (guard(), inner.fsyncFile(p)),
     fsyncDir: async (p) => (guard(), inner.fsyncDir(p)),

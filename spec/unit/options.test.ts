@@ -27,7 +27,7 @@ describe('parseCommandLine', () => {
   it('applies the contract defaults', () => {
     expect(parseCommandLine(['/watch'])).toEqual({
       kind: 'run',
-      options: { folder: '/watch', once: false, pollSeconds: 2, settleSeconds: 5, clipTimeoutSeconds: 3600, maxWorkers: 1, progressSeconds: 10, onFiled: null, hookTimeoutSeconds: 60, logFormat: 'text' },
+      options: { folder: '/watch', once: false, pollSeconds: 2, settleSeconds: 5, clipTimeoutSeconds: 3600, maxWorkers: 1, shared: null, progressSeconds: 10, onFiled: null, hookTimeoutSeconds: 60, logFormat: 'text' },
     });
   });
 
@@ -65,6 +65,7 @@ describe('parseCommandLine', () => {
       settleSeconds: 3,
       clipTimeoutSeconds: 7,
       maxWorkers: 3,
+      shared: null,
       progressSeconds: 0,
       onFiled: '/usr/local/bin/notify',
       hookTimeoutSeconds: 9,
@@ -104,7 +105,11 @@ describe('parseCommandLine', () => {
 
   it('every declared default is the one the parser applies', () => {
     const parsed = run(['/w']);
+    const shared = run(['/w', '--shared']).shared;
     const byName: Record<string, unknown> = {
+      'lease-seconds': shared?.leaseSeconds,
+      'takeover-seconds': shared?.takeoverSeconds,
+      'max-workers': parsed.maxWorkers,
       'poll-seconds': parsed.pollSeconds,
       'settle-seconds': parsed.settleSeconds,
       'clip-timeout-seconds': parsed.clipTimeoutSeconds,
@@ -112,7 +117,7 @@ describe('parseCommandLine', () => {
       'hook-timeout-seconds': parsed.hookTimeoutSeconds,
       'log-format': parsed.logFormat,
     };
-    for (const o of OPTIONS) if (o.kind === 'seconds' || o.kind === 'choice') expect(byName[o.name]).toBe(o.default);
+    for (const o of OPTIONS) if (o.kind === 'seconds' || o.kind === 'count' || o.kind === 'choice') expect(byName[o.name]).toBe(o.default);
   });
 
   describe('subcommands', () => {
@@ -135,6 +140,13 @@ describe('parseCommandLine', () => {
       expect(usageError(['submit', '--to', '/w'])).toBe('submit needs at least one JobSpec file');
       expect(usageError(['/w', '--to', '/x'])).toBe("option '--to' does not apply to running a folder");
       expect(usageError(['submit', 'a.json', '--to', '/w', '--max-workers', '2'])).toBe("option '--max-workers' does not apply to submit");
+    });
+
+    it('--shared takes its lease terms; they alone are a usage error', () => {
+      expect(run(['/w', '--shared']).shared).toEqual({ leaseSeconds: 10, takeoverSeconds: 30 });
+      expect(run(['/w', '--shared', '--lease-seconds', '2', '--takeover-seconds', '0']).shared).toEqual({ leaseSeconds: 2, takeoverSeconds: 0 });
+      expect(usageError(['/w', '--lease-seconds', '2'])).toBe("option '--lease-seconds' applies only with --shared");
+      expect(usageError(['/w', '--takeover-seconds', '5'])).toBe("option '--takeover-seconds' applies only with --shared");
     });
 
     it('rejects an option of another command', () => {

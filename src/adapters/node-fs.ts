@@ -48,6 +48,7 @@ export function createNodeFs(): Fs {
     rename: (from, to) => now(() => fs.renameSync(nodePathOf(from), nodePathOf(to))),
     link: (from, to) => now(() => fs.linkSync(nodePathOf(from), nodePathOf(to))),
     unlink: (path) => now(() => fs.unlinkSync(nodePathOf(path))),
+    rmdir: (path) => now(() => fs.rmdirSync(nodePathOf(path))),
     mkdir: (path) => now(() => void fs.mkdirSync(nodePathOf(path))),
     fsyncFile: (path) => now(() => withDescriptor(path, OPEN_READ_NONBLOCKING, (fd) => fs.fsyncSync(fd))),
     fsyncDir: (path) => now(() => withDescriptor(path, OPEN_DIRECTORY, (fd) => fs.fsyncSync(fd))),

@@ -24,6 +24,8 @@ export interface ExecutionContext {
   /** How often a progress line is printed during an encode; 0: never. */
   readonly progressMs: number;
   readonly lock: ChildRecorder;
+  /** --shared: throws when this runner's jobs were taken over by another (membership.ts); checked before publishing and filing. */
+  readonly fence?: () => Promise<void>;
 }
 
 /** Which job a clip belongs to, for the log and the lock's activity. */
@@ -100,6 +102,7 @@ async function runClip(ctx: ExecutionContext, plan: JobPlan, clip: ClipPlan, ffm
   let finalSize: number | null = null;
   if (reason === null) {
     const size = await sizeOfFile(deps, clip.partial);
+    if (size !== null && size !== 0) await ctx.fence?.();
     reason = size === null || size === 0 ? NO_OUTPUT : await publishOutput(deps, clip, plan.publishMethod);
     published = reason === null;
     if (published) finalSize = size;

@@ -5,7 +5,7 @@
 
 import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
-import { DISK_TROUBLE_CODES, fsErrorCode } from '../ports.ts';
+import { DISK_TROUBLE_CODES, fsErrorCode, lstatOrNull } from '../ports.ts';
 import type { FinalStatus } from '../result.ts';
 import type { Execution, ExecutionContext } from './execute.ts';
 import { executeClips } from './execute.ts';
@@ -29,6 +29,11 @@ export interface JobContext extends ExecutionContext {
   readonly worker: number;
   /** The outputs of the jobs in flight (--max-workers), shared by every worker. */
   readonly inFlight: OutputsInFlight;
+  /**
+   * --shared: a claim that reports ENOENT is looked for in running/ (layout.running is this runner's own
+   * folder there), since a network client's retried rename reports ENOENT after it succeeded.
+   */
+  readonly sharedFolder?: boolean;
 }
 
 export type JobOutcome =
@@ -57,7 +62,7 @@ async function renameFailure(deps: Deps, from: string, to: string): Promise<{ re
   }
 }
 
-async function claim(deps: Deps, layout: Layout, name: string): Promise<JobOutcome | null> {
+async function claim(deps: Deps, layout: Layout, name: string, sharedFolder: boolean): Promise<JobOutcome | null> {
   const target = join(layout.running, name);
   try {
     await deps.fs.lstat(target);
@@ -68,6 +73,8 @@ async function claim(deps: Deps, layout: Layout, name: string): Promise<JobOutco
   let failure = await renameFailure(deps, join(layout.pending, name), target);
   // running/ itself was removed (say with the JobSpec of the previous job in it): create it again, once.
   if (failure?.code === 'ENOENT' && (await recreateIfMissing(deps, layout, layout.running))) failure = await renameFailure(deps, join(layout.pending, name), target);
+  // Nobody but this runner renames into its own folder: the name there is our claim, done.
+  if (failure?.code === 'ENOENT' && sharedFolder && (await lstatOrNull(deps.fs, target)) !== null) failure = null;
   if (failure !== null) {
     const { code } = failure;
     if (code === 'ENOENT') return { kind: 'not-claimed', why: 'vanished', detail: 'taken by another process' };
@@ -93,7 +100,7 @@ function notStarted(): Execution {
  */
 export async function processJob(ctx: JobContext, name: string, planned: () => void = () => undefined): Promise<JobOutcome> {
   const { deps, layout } = ctx;
-  const unclaimed = await claim(deps, layout, name);
+  const unclaimed = await claim(deps, layout, name, ctx.sharedFolder === true);
   if (unclaimed !== null) return unclaimed;
   deps.log.event('claim', `Claimed ${name}: moved to running/`, { job: name });
   ctx.running.add(name);
@@ -144,6 +151,7 @@ async function runClaimed(ctx: JobContext, name: string, planned: () => void): P
   });
   // Another worker's disk failed: this job stays in running/ unfiled, as the failing one does (R4.22).
   if (ctx.stop.reason instanceof DiskHalt) throw ctx.stop.reason;
+  await ctx.fence?.();
   const settled = await settleJob(deps, layout, name, result, { entry });
   return { kind: 'settled', status: result.final_status, jobId, settled, reason: planFailure?.reason ?? execution.failureReason };
 }

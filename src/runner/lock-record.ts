@@ -24,6 +24,19 @@ export interface LockRecord {
    * the fields above, so a record of one worker reads as it always did). Absent with one worker.
    */
   readonly workers?: readonly WorkerChild[];
+  /**
+   * In `.runner.lock`: the folder is worked by runners started with --shared (R11.27); a runner without it
+   * refuses such a folder. Absent otherwise.
+   */
+  readonly shared?: true;
+  /** In a shared runner's lease file: its id, how many times it renewed, and its lease seconds (R11.28). */
+  readonly lease?: LeaseFacts;
+}
+
+export interface LeaseFacts {
+  readonly id: string;
+  readonly beat: number;
+  readonly seconds: number;
 }
 
 /** One further worker's FFmpeg child and what it encodes. */
@@ -84,7 +97,23 @@ function decode(bytes: Uint8Array): LockRecord | null {
   };
   const activity = decodeActivity(v.activity, text, num);
   const workers = Array.isArray(v.workers) ? (v.workers as unknown[]).flatMap((raw) => decodeWorker(raw, text, num)) : [];
-  return { ...record, ...(activity === null ? {} : { activity }), ...(workers.length === 0 ? {} : { workers }) };
+  const lease = decodeLease(v.lease, text, num);
+  return {
+    ...record,
+    ...(activity === null ? {} : { activity }),
+    ...(workers.length === 0 ? {} : { workers }),
+    ...(v.shared === true ? { shared: true as const } : {}),
+    ...(lease === null ? {} : { lease }),
+  };
+}
+
+function decodeLease(raw: unknown, text: (x: unknown) => string | null, num: (x: unknown) => number | null): LeaseFacts | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const l = raw as Record<string, unknown>;
+  const id = text(l.id);
+  const beat = num(l.beat);
+  const seconds = num(l.seconds);
+  return id === null || beat === null || seconds === null ? null : { id, beat, seconds };
 }
 
 function decodeWorker(raw: unknown, text: (x: unknown) => string | null, num: (x: unknown) => number | null): WorkerChild[] {

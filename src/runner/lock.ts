@@ -74,8 +74,22 @@ async function createLock(deps: Deps, layout: Layout, record: LockRecord): Promi
   }
 }
 
+/** Where a record lives: its file, and the private temp each update is written to before it is renamed over. */
+export interface RecordPlace {
+  readonly path: string;
+  readonly temp: string;
+}
+
 function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
-  const temp = tempOf(layout, deps.host.pid);
+  return holdRecord(deps, { path: layout.lock, temp: tempOf(layout, deps.host.pid) }, record).lock;
+}
+
+/**
+ * A record this runner keeps up to date at `place` (the lock, or a shared runner's lease): the lock's
+ * recorders over it, and `update` for any other change (a lease's renewal), all through one write queue.
+ */
+export function holdRecord(deps: Deps, place: RecordPlace, record: LockRecord): { readonly lock: HeldLock; update(next: (now: LockRecord) => LockRecord): Promise<void> } {
+  const { temp } = place;
   let current = record;
   // One write at a time: a progress report can arrive while the spawn's own write is still under way, and
   // two writers of one temp file would interleave.
@@ -87,7 +101,7 @@ function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
       // A write that fails (ENOSPC) leaves its temp file behind; the next holder's sweep removes it.
       await writeLockRecord(deps.fs, temp, record);
       // Renaming over our own lock replaces nothing anyone else owns.
-      await deps.fs.rename(temp, layout.lock);
+      await deps.fs.rename(temp, place.path);
       current = record;
     });
     queue = done.catch(() => undefined);
@@ -123,11 +137,14 @@ function heldLock(deps: Deps, layout: Layout, record: LockRecord): HeldLock {
     },
   });
   return {
-    ...first,
-    worker: (n) => (n === 1 ? first : further(n)),
-    async release() {
-      await deps.fs.unlink(layout.lock);
+    lock: {
+      ...first,
+      worker: (n) => (n === 1 ? first : further(n)),
+      async release() {
+        await deps.fs.unlink(place.path);
+      },
     },
+    update: (next) => write(next),
   };
 }
 
@@ -177,7 +194,7 @@ async function removeStaleLock(deps: Deps, layout: Layout, staleIno: number): Pr
 }
 
 /** Stops the FFmpeg children a dead holder recorded, in its lock or in the update it was writing. */
-async function stopOrphans(deps: Deps, records: ReadonlyArray<LockRecord | null>): Promise<StoppedOrphan[]> {
+export async function stopOrphans(deps: Deps, records: ReadonlyArray<LockRecord | null>): Promise<StoppedOrphan[]> {
   const orphans: StoppedOrphan[] = [];
   for (const { pid, startTime } of records.flatMap((record) => (record === null ? [] : childrenOf(record)))) {
     if (orphans.some((o) => o.pid === pid)) continue;
@@ -187,8 +204,9 @@ async function stopOrphans(deps: Deps, records: ReadonlyArray<LockRecord | null>
   return orphans;
 }
 
-export async function acquireLock(deps: Deps, layout: Layout, startedAt: string): Promise<LockAttempt> {
-  const record: LockRecord = {
+/** This runner's identity as a record says it (no FFmpeg child yet). */
+export async function ownRecord(deps: Deps, startedAt: string): Promise<LockRecord> {
+  return {
     pid: deps.host.pid,
     host: deps.host.hostname,
     boot_id: deps.host.bootId,
@@ -197,6 +215,10 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
     ffmpeg_pid: null,
     ffmpeg_start_time: null,
   };
+}
+
+export async function acquireLock(deps: Deps, layout: Layout, startedAt: string): Promise<LockAttempt> {
+  const record = await ownRecord(deps, startedAt);
   try {
     if (await createLock(deps, layout, record)) return await held(deps, layout, record, []);
   } catch (error) {
@@ -219,6 +241,9 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
   // A lock that holds no record was never a whole lock (see lock-record.ts): its writer died. Otherwise:
   const holder = await readLockRecord(deps.fs, layout.lock);
   let orphans: StoppedOrphan[] = [];
+  if (holder?.shared === true) {
+    return busy(`Watch folder is worked by runners started with --shared; start this one with --shared too, or remove ${layout.lock} once none of them runs`);
+  }
   if (holder !== null) {
     const state = await holderState(deps, holder);
     if (state === 'foreign') {
@@ -234,4 +259,37 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
   if (await createLock(deps, layout, record)) return await held(deps, layout, record, orphans);
   const winner = await readLockRecord(deps.fs, layout.lock);
   return busy(`Watch folder is in use by another runner (pid ${winner === null ? 'unknown' : winner.pid})`);
+}
+
+/**
+ * For --shared: makes sure `.runner.lock` says the folder is worked by shared runners (R11.27), so that a
+ * runner without --shared refuses it instead of sweeping their files. A live runner without --shared
+ * holding the lock makes the folder busy; a dead one's lock is taken over as acquireLock does (its FFmpeg
+ * stopped first). The marker is never removed by a shared runner: going back to one runner is the
+ * operator's explicit act (remove it when none runs).
+ */
+export async function joinSharedFolder(deps: Deps, layout: Layout, record: LockRecord): Promise<{ ok: true; orphans: StoppedOrphan[] } | { ok: false; kind: 'busy' | 'unsupported'; message: string }> {
+  const marker: LockRecord = { ...record, shared: true };
+  try {
+    if (await createLock(deps, layout, marker)) return { ok: true, orphans: [] };
+  } catch (error) {
+    const code = fsErrorCode(error);
+    if (!NO_LINKS.has(code)) throw error;
+    return { ok: false, kind: 'unsupported', message: `The watch folder's filesystem does not support hard links (${code}), which the runner needs to file jobs without ever overwriting a file` };
+  }
+  const lockStat = await lstatOrNull(deps.fs, layout.lock);
+  if (lockStat === null) return (await createLock(deps, layout, marker)) ? { ok: true, orphans: [] } : busy('Watch folder is in use by another runner (pid unknown)');
+  const holder = await readLockRecord(deps.fs, layout.lock);
+  if (holder?.shared === true) return { ok: true, orphans: [] };
+  let orphans: StoppedOrphan[] = [];
+  if (holder !== null) {
+    const state = await holderState(deps, holder);
+    if (state === 'foreign') return busy(`Watch folder is in use by a runner without --shared (pid ${holder.pid} on host ${holder.host}); if that host is gone, remove ${layout.lock}`);
+    if (state === 'alive') return busy(`Watch folder is in use by a runner without --shared (pid ${holder.pid})`);
+    orphans = await stopOrphans(deps, [holder]);
+  }
+  if (!(await removeStaleLock(deps, layout, lockStat.ino))) return busy('Watch folder is in use by another runner (pid unknown)');
+  if (await createLock(deps, layout, marker)) return { ok: true, orphans };
+  const winner = await readLockRecord(deps.fs, layout.lock);
+  return winner?.shared === true ? { ok: true, orphans } : busy(`Watch folder is in use by another runner (pid ${winner === null ? 'unknown' : winner.pid})`);
 }

@@ -30,6 +30,8 @@ export interface LoopOptions {
   readonly maxWorkers: number;
   /** The held lock, whose worker(n) each further worker records its FFmpeg child with. */
   readonly lock: HeldLock;
+  /** --shared: before each scan, take over the jobs of runners whose lease expired; true when one was filed FAILED or PARTIAL. */
+  readonly beforeScan?: () => Promise<boolean>;
 }
 
 export interface ScanSummary {
@@ -193,8 +195,9 @@ export async function runScan(ctx: JobContext, options: LoopOptions, notices: Pe
 export async function runLoop(ctx: JobContext, options: LoopOptions): Promise<number> {
   const notices = new PendingNotices();
   if (options.once) {
+    const takenOverFailure = (await options.beforeScan?.()) === true;
     const summary = await runScan(ctx, options, notices, false);
-    return options.recoveryFiledFailure || summary.failed + summary.partial > 0 ? 1 : 0;
+    return options.recoveryFiledFailure || takenOverFailure || summary.failed + summary.partial > 0 ? 1 : 0;
   }
   // A change in pending/ (a drop, and our own claims) wakes the sleep between scans, or makes the next
   // scan follow at once when it came during a scan; polling still finds what no event reported.
@@ -207,6 +210,7 @@ export async function runLoop(ctx: JobContext, options: LoopOptions): Promise<nu
   try {
     while (!ctx.stop.aborted) {
       changed = false;
+      await options.beforeScan?.();
       await runScan(ctx, options, notices, true);
       if (changed || ctx.stop.aborted) continue;
       if (unwatch === undefined) {

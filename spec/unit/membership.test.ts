@@ -1,0 +1,63 @@
+// A shared runner's membership on memfs (--shared): the lease and folder it makes, a lease judged only by
+// what this runner saw of its beat on its own clock, the takeover (one rename: the fence), the fenced runner
+// finding out, and leaving. Two runners on one volume, as two hosts.
+
+import { describe, expect, it } from 'vitest';
+import type { Deps } from '../../src/ports.ts';
+import { layoutOf } from '../../src/runner/layout.ts';
+import { ownRecord } from '../../src/runner/lock.ts';
+import { joinMembership, LeaseLost } from '../../src/runner/membership.ts';
+import { memDeps } from '../support/mem-deps.ts';
+
+const TERMS = { leaseSeconds: 1, takeoverSeconds: 1 };
+const layout = layoutOf('/w');
+
+function twoHosts() {
+  const setup = memDeps({ dirs: ['/w/pending', '/w/running', '/w/completed', '/w/failed'] });
+  const onHost = (hostname: string, pid: number): Deps => ({ ...setup.deps, host: { ...setup.deps.host, hostname, pid, isAlive: () => true } });
+  return { setup, a: onHost('host-a', 11), b: onHost('host-b', 22) };
+}
+
+describe('membership (--shared)', () => {
+  it('a lease first, then its folder; a runner is taken over only after its beat stood still for lease + margin on the taker’s clock', async () => {
+    const { setup, a, b } = twoHosts();
+    const first = await joinMembership(a, layout, await ownRecord(a, 'now'), TERMS);
+    setup.clock.advance(5);
+    const second = await joinMembership(b, layout, await ownRecord(b, 'now'), TERMS);
+    expect(setup.vol.readdirSync('/w/.runners')).toEqual([`${first.id}.lease`, `${second.id}.lease`].sort());
+    expect(setup.vol.readdirSync('/w/running')).toEqual([first.id, second.id].sort());
+
+    await second.takeOverExpired(); // first sight of the first runner's beat
+    setup.clock.advance(1500);
+    await first.renewOnce(); // it beats: not expired, however long ago the second first saw it
+    setup.clock.advance(1500);
+    await second.takeOverExpired();
+    expect(second.drainTaken()).toEqual([]);
+
+    setup.clock.advance(2001); // lease 1 s + margin 1 s, and no beat
+    await second.takeOverExpired();
+    const taken = second.drainTaken();
+    expect(taken.map((t) => [t.id, t.path])).toEqual([[first.id, `/w/running/${second.id}/${first.id}`]]);
+    expect(setup.vol.readdirSync('/w/.runners')).toEqual([`${second.id}.lease`]);
+    await expect(first.fence()).rejects.toBeInstanceOf(LeaseLost);
+    await expect(first.renewOnce()).rejects.toBeInstanceOf(LeaseLost);
+    await expect(second.fence()).resolves.toBeUndefined();
+  });
+
+  it('a folder in running/ with no lease is a dead runner’s and is taken over at once', async () => {
+    const { setup, b } = twoHosts();
+    setup.vol.mkdirSync('/w/running/ghost-1-0');
+    setup.vol.writeFileSync('/w/running/ghost-1-0/job.json', '{}');
+    const member = await joinMembership(b, layout, await ownRecord(b, 'now'), TERMS);
+    await member.takeOverExpired();
+    expect(member.drainTaken().map((t) => t.id)).toEqual(['ghost-1-0']);
+    expect(setup.vol.readdirSync(`/w/running/${member.id}/ghost-1-0`)).toEqual(['job.json']);
+  });
+
+  it('leaving removes the folder and the lease', async () => {
+    const { setup, a } = twoHosts();
+    const member = await joinMembership(a, layout, await ownRecord(a, 'now'), TERMS);
+    await member.leave();
+    expect([setup.vol.readdirSync('/w/running'), setup.vol.readdirSync('/w/.runners')]).toEqual([[], []]);
+  });
+});

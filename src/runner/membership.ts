@@ -1,0 +1,264 @@
+// A runner's membership of a folder worked by several runners (--shared; SPEC R11.27–R11.33), on one host
+// or on several sharing one NAS folder. The one module that makes and recognises its names:
+//   .runners/<id>.lease   the runner's lease: its identity (host, boot, pid, start), its FFmpeg children
+//                         and a beat it increments at least every third of its lease seconds, by writing a
+//                         private temp `.runners/.<id>.tmp` and renaming it over the lease.
+//   running/<id>/         the JobSpecs it claimed. A claim renames `pending/<name>` here; an NFS client that
+//                         retries a rename whose reply was lost reports ENOENT although the rename happened,
+//                         so an ENOENT claim is checked by looking for the name in this folder.
+// Another runner's lease is judged by what this runner itself saw: its beat unchanged for its lease seconds
+// plus --takeover-seconds on this runner's own clock (no two hosts' clocks are ever compared), or, on the
+// same host and boot, its process gone. Only then is it taken over: its `running/<id>/` is renamed into
+// ours (`running/<ours>/<id>/`: one rename, so of two runners taking over the same one only one wins), its
+// FFmpeg stopped when it ran on this host, and its lease removed; the jobs in the taken folder are then
+// filed as "runner interrupted" by the usual recovery, restricted to their own result temps.
+// A runner whose own folder is gone was taken over while it could not renew (frozen, cut off): its fence
+// fails, and it stops before publishing an output or filing a job, so every job is filed by one runner.
+
+import { dirname, join } from 'node:path';
+import type { Deps, FileStat } from '../ports.ts';
+import { fsErrorCode, lstatOrNull } from '../ports.ts';
+import type { Layout } from './layout.ts';
+import type { HeldLock, StoppedOrphan } from './lock.ts';
+import { holdRecord, stopOrphans } from './lock.ts';
+import type { LockRecord } from './lock-record.ts';
+import { readLockRecord } from './lock-record.ts';
+import { isJobSpecName, stemOf } from './filing-names.ts';
+import type { RecoveredJob } from './recover.ts';
+import { recoverInterrupted } from './recover.ts';
+
+const LEASE_SUFFIX = '.lease';
+
+/** Thrown when this runner finds that another one took its jobs over: it must stop without filing anything. */
+export class LeaseLost extends Error {
+  readonly code = 'ELEASELOST';
+  constructor(folder: string) {
+    super(`this runner's folder ${folder} was taken over by another runner (its lease was not renewed in time)`);
+    this.name = 'LeaseLost';
+  }
+}
+
+export interface LeaseTerms {
+  readonly leaseSeconds: number;
+  readonly takeoverSeconds: number;
+}
+
+/** A folder of another runner's jobs this runner took over, to be filed by recovery. */
+export interface TakenFolder {
+  readonly id: string;
+  readonly path: string;
+  /** Its FFmpeg children that this runner stopped (it ran on this host). */
+  readonly orphans: readonly StoppedOrphan[];
+}
+
+export interface Membership {
+  readonly id: string;
+  /** `running/<id>`: where this runner claims. */
+  readonly running: string;
+  /** Records this runner's FFmpeg children in its lease, as the lock does for a lone runner. */
+  readonly lock: HeldLock;
+  /** Throws LeaseLost when this runner's folder is no longer its own. */
+  fence(): Promise<void>;
+  /**
+   * Until `signal` aborts, every third of the lease: checks the fence, renews the lease and takes over the
+   * runners whose lease expired (so a frozen runner is fenced promptly, even while this one encodes).
+   * Aborts `lost` and stops when the fence fails or the lease cannot be renewed.
+   */
+  renewUntil(signal: AbortSignal, lost: AbortController): Promise<void>;
+  /** One turn of that: the fence, the beat, the look for expired leases (throws LeaseLost when fenced). */
+  renewOnce(): Promise<void>;
+  /** Takes over every runner whose lease expired (and every folder with no lease at all). */
+  takeOverExpired(): Promise<void>;
+  /** The folders taken over and not yet handed out for filing. */
+  drainTaken(): TakenFolder[];
+  /** Removes this runner's folder (when empty) and its lease. */
+  leave(): Promise<void>;
+}
+
+/** A name part made of the host name: letters, digits, dots and dashes only. */
+function safe(part: string): string {
+  return part.replace(/[^A-Za-z0-9.-]/g, '_') || 'host';
+}
+
+export function runnerIdOf(host: string, pid: number, startedMs: number): string {
+  return `${safe(host)}-${pid}-${startedMs.toString(36)}`;
+}
+
+function leaseNameOf(id: string): string {
+  return `${id}${LEASE_SUFFIX}`;
+}
+
+function idOfLeaseName(name: string): string | null {
+  return name.endsWith(LEASE_SUFFIX) && !name.startsWith('.') ? name.slice(0, -LEASE_SUFFIX.length) : null;
+}
+
+async function listOrEmpty(deps: Deps, dir: string): Promise<string[]> {
+  try {
+    return await deps.fs.readdir(dir);
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** Creates `dir`; true when it did, false when it existed. */
+async function ensureDir(deps: Deps, dir: string): Promise<boolean> {
+  try {
+    await deps.fs.mkdir(dir);
+    return true;
+  } catch (error) {
+    if (fsErrorCode(error) === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+export async function joinMembership(deps: Deps, layout: Layout, identity: LockRecord, terms: LeaseTerms): Promise<Membership> {
+  const id = runnerIdOf(identity.host, identity.pid, deps.clock.now());
+  const runners = join(layout.root, '.runners');
+  const leasePath = join(runners, leaseNameOf(id));
+  const running = join(layout.running, id);
+  if (await ensureDir(deps, runners)) await deps.fs.fsyncDir(layout.root);
+  // The lease first, then the folder: a folder in running/ without a lease is always a dead runner's.
+  const record: LockRecord = { ...identity, lease: { id, beat: 0, seconds: terms.leaseSeconds } };
+  const held = holdRecord(deps, { path: leasePath, temp: join(runners, `.${id}.tmp`) }, record);
+  await held.update(() => record);
+  await deps.fs.fsyncDir(runners);
+  await deps.fs.mkdir(running);
+  await deps.fs.fsyncDir(layout.running);
+  const own: FileStat = await deps.fs.lstat(running);
+
+  /** Folders taken over, waiting to be filed by the next scan's recovery. */
+  const taken: TakenFolder[] = [];
+  /** What this runner saw of each other lease: its beat, and when (on this runner's clock) it last changed. */
+  const seen = new Map<string, { beat: number; atMs: number }>();
+
+  async function fence(): Promise<void> {
+    const now = await lstatOrNull(deps.fs, running);
+    if (now === null || now.kind !== 'directory' || now.ino !== own.ino || now.dev !== own.dev) throw new LeaseLost(running);
+  }
+
+  async function isExpired(other: LockRecord, otherId: string): Promise<boolean> {
+    if (other.host === identity.host && other.boot_id !== null && other.boot_id === identity.boot_id && !deps.host.isAlive(other.pid)) return true;
+    const beat = other.lease?.beat ?? -1;
+    const now = deps.clock.now();
+    const last = seen.get(otherId);
+    if (last === undefined || last.beat !== beat) {
+      seen.set(otherId, { beat, atMs: now });
+      return false;
+    }
+    const seconds = other.lease?.seconds ?? terms.leaseSeconds;
+    return now - last.atMs > (seconds + terms.takeoverSeconds) * 1000;
+  }
+
+  async function take(otherId: string, record: LockRecord | null): Promise<TakenFolder | null> {
+    const path = join(running, otherId);
+    try {
+      await deps.fs.rename(join(layout.running, otherId), path);
+    } catch (error) {
+      const code = fsErrorCode(error);
+      // Taken by another runner first, or the runner left cleanly meanwhile; an NFS retry of our own
+      // rename reports ENOENT too, and then the folder is in ours.
+      if (code !== 'ENOENT' || (await lstatOrNull(deps.fs, path))?.kind !== 'directory') return null;
+    }
+    await deps.fs.fsyncDir(layout.running);
+    await deps.fs.fsyncDir(running);
+    const orphans = record !== null && record.host === identity.host ? await stopOrphans(deps, [record]) : [];
+    await deps.fs.unlink(join(runners, leaseNameOf(otherId))).catch((error: unknown) => {
+      if (fsErrorCode(error) !== 'ENOENT') throw error;
+    });
+    seen.delete(otherId);
+    return { id: otherId, path, orphans };
+  }
+
+  // One takeover at a time: the renewal and the scan both ask, and two looks must not take one folder twice.
+  let queue: Promise<void> = Promise.resolve();
+  function takeOverExpired(): Promise<void> {
+    const next = queue.then(takeOverOnce);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async function takeOverOnce(): Promise<void> {
+    // running/ before .runners/: a folder listed here whose runner had just started has its lease listed below.
+    const folders = (await listOrEmpty(deps, layout.running)).filter((name) => name !== id && !isJobSpecName(name));
+    const leases = new Map<string, string>();
+    for (const name of await listOrEmpty(deps, runners)) {
+      const other = idOfLeaseName(name);
+      if (other !== null && other !== id) leases.set(other, join(runners, name));
+    }
+    for (const [otherId, path] of leases) {
+      const record = await readLockRecord(deps.fs, path);
+      if (record === null || !(await isExpired(record, otherId))) continue;
+      const folder = await take(otherId, record);
+      if (folder !== null) taken.push(folder);
+    }
+    for (const name of folders) {
+      if (leases.has(name) || (await lstatOrNull(deps.fs, join(layout.running, name)))?.kind !== 'directory') continue;
+      const folder = await take(name, null);
+      if (folder !== null) taken.push(folder);
+    }
+  }
+
+  async function renewOnce(): Promise<void> {
+    await fence();
+    await held.update((now) => ({ ...now, lease: { id, beat: (now.lease?.beat ?? 0) + 1, seconds: terms.leaseSeconds } }));
+    await takeOverExpired();
+  }
+
+  return {
+    id,
+    running,
+    renewOnce,
+    lock: held.lock,
+    fence,
+    async renewUntil(signal, lost) {
+      const everyMs = Math.max(1, Math.round((terms.leaseSeconds * 1000) / 3));
+      while (!signal.aborted) {
+        await deps.clock.sleep(everyMs, signal);
+        if (signal.aborted) return;
+        try {
+          await renewOnce();
+        } catch (error) {
+          // Fenced, or the lease cannot be written (a failing disk): others will take over; stop working.
+          lost.abort(error instanceof LeaseLost ? error : new LeaseLost(running));
+          return;
+        }
+      }
+    },
+    takeOverExpired,
+    drainTaken() {
+      return taken.splice(0);
+    },
+    async leave() {
+      await deps.fs.rmdir(running).catch((error: unknown) => {
+        // Jobs left in it (a failing disk): the folder stays, and without a lease others take it over at once.
+        if (!['ENOTEMPTY', 'EEXIST', 'ENOENT'].includes(fsErrorCode(error))) throw error;
+      });
+      await deps.fs.unlink(leasePath).catch((error: unknown) => {
+        if (fsErrorCode(error) !== 'ENOENT') throw error;
+      });
+    },
+  };
+}
+
+/**
+ * Files the jobs of a folder taken over, as recovery files a dead runner's (R11.2), and removes the folder.
+ * A folder that runner had itself taken over (and not finished) is inside it: it goes first. Only the result
+ * temps of these jobs' stems are recovery's here: any other may be a live runner's settle under way.
+ */
+export async function recoverTakenFolder(deps: Deps, layout: Layout, workerStartedAt: string, folder: string): Promise<RecoveredJob[]> {
+  const names = await deps.fs.readdir(folder);
+  const recovered: RecoveredJob[] = [];
+  for (const name of names) {
+    if (isJobSpecName(name) || (await lstatOrNull(deps.fs, join(folder, name)))?.kind !== 'directory') continue;
+    recovered.push(...(await recoverTakenFolder(deps, layout, workerStartedAt, join(folder, name))));
+  }
+  const onlyStems = new Set(names.filter(isJobSpecName).map(stemOf));
+  recovered.push(...(await recoverInterrupted({ deps, layout: { ...layout, running: folder }, workerStartedAt, onlyStems })));
+  await deps.fs.rmdir(folder).catch((error: unknown) => {
+    // What recovery could not file stays, with its folder, for the next takeover.
+    if (!['ENOTEMPTY', 'EEXIST'].includes(fsErrorCode(error))) throw error;
+  });
+  await deps.fs.fsyncDir(dirname(folder));
+  return recovered;
+}
