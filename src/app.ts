@@ -23,7 +23,7 @@ import { OutputsInFlight } from './runner/outputs-in-flight.ts';
 import type { RecoveredJob } from './runner/recover.ts';
 import { recoverInterrupted } from './runner/recover.ts';
 import type { LeaseTerms, Membership } from './runner/membership.ts';
-import { joinMembership, LeaseLost, recoverTakenFolder } from './runner/membership.ts';
+import { joinMembership, LeaseLost, recoverTakenFolder, runnerIdOf } from './runner/membership.ts';
 
 export const EXIT = { ok: 0, jobFailed: 1, usage: 2, busy: 3, internal: 70 } as const;
 
@@ -95,9 +95,10 @@ async function takeLock(deps: Deps, layout: Layout, workerStartedAt: string): Pr
 async function joinShared(deps: Deps, layout: Layout, workerStartedAt: string, terms: LeaseTerms): Promise<{ ok: true; membership: Membership; orphans: StoppedOrphan[] } | StartupProblem | { ok: false; kind: 'busy' | 'unsupported'; message: string }> {
   try {
     const identity = await ownRecord(deps, workerStartedAt);
-    const joined = await joinSharedFolder(deps, layout, identity);
+    const id = runnerIdOf(identity.host, identity.pid, deps.clock.now());
+    const joined = await joinSharedFolder(deps, layout, identity, id);
     if (!joined.ok) return joined;
-    return { ok: true, membership: await joinMembership(deps, layout, identity, terms), orphans: joined.orphans };
+    return { ok: true, membership: await joinMembership(deps, layout, identity, terms, id), orphans: joined.orphans };
   } catch (error) {
     return startupProblem(`Cannot join the shared watch folder ${layout.root}`, fsErrorCode(error));
   }

@@ -8,7 +8,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeMedia } from '../../src/conformance/media.ts';
@@ -64,13 +64,16 @@ describe.skipIf(!canUnshare)('three runners on three "hosts" (namespaces), one s
     const box = makeSandbox();
     sandbox = box;
     mkdirSync(join(box.watch, 'pending'));
+    const [one, two, three] = [startHost(box, 'host-one'), startHost(box, 'host-two'), startHost(box, 'host-three')];
+    // The jobs only once all three run, so that none finds the queue emptied by the others.
+    await waitFor('all three runners to start', () => ([one, two, three].every((h) => /Watch folder runner/.test(logOf(h))) ? true : null));
     // Each job its own source and output; a clip lasts 150 ms, so the jobs are spread over all three hosts.
     for (let i = 0; i < JOBS; i += 1) {
       const id = String(i).padStart(3, '0');
       writeFileSync(join(box.media, `clip${id}.mov`), encodeMedia({ duration_ms: 150 }));
-      writeFileSync(join(box.watch, 'pending', `job${id}.json`), jobSpec(box, [`clip${id}.mov`], { job_id: `shared${id}` }));
+      writeFileSync(join(box.root, `job${id}.json`), jobSpec(box, [`clip${id}.mov`], { job_id: `shared${id}` }));
     }
-    const [one, two, three] = [startHost(box, 'host-one'), startHost(box, 'host-two'), startHost(box, 'host-three')];
+    for (let i = 0; i < JOBS; i += 1) renameSync(join(box.root, `job${String(i).padStart(3, '0')}.json`), join(box.watch, 'pending', `job${String(i).padStart(3, '0')}.json`));
     const filedBy = (host: ChildProcess): number => (logOf(host).match(/\bCOMPLETED: job/g) ?? []).length;
     await waitFor('each runner to file 10 jobs', () => ([one, two, three].every((h) => filedBy(h) >= 10) ? true : null));
 

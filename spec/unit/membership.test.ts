@@ -1,12 +1,12 @@
 // A shared runner's membership on memfs (--shared): the lease and folder it makes, a lease judged only by
 // what this runner saw of its beat on its own clock, the takeover (one rename: the fence), the fenced runner
-// finding out, and leaving. Two runners on one volume, as two hosts.
+// finding out, several hosts joining at once, and leaving. Runners on one volume, as hosts.
 
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/ports.ts';
 import { layoutOf } from '../../src/runner/layout.ts';
-import { ownRecord } from '../../src/runner/lock.ts';
-import { joinMembership, LeaseLost } from '../../src/runner/membership.ts';
+import { joinSharedFolder, ownRecord } from '../../src/runner/lock.ts';
+import { joinMembership, LeaseLost, runnerIdOf } from '../../src/runner/membership.ts';
 import { memDeps } from '../support/mem-deps.ts';
 
 const TERMS = { leaseSeconds: 1, takeoverSeconds: 1 };
@@ -21,9 +21,9 @@ function twoHosts() {
 describe('membership (--shared)', () => {
   it('a lease first, then its folder; a runner is taken over only after its beat stood still for lease + margin on the taker’s clock', async () => {
     const { setup, a, b } = twoHosts();
-    const first = await joinMembership(a, layout, await ownRecord(a, 'now'), TERMS);
+    const first = await joinMembership(a, layout, await ownRecord(a, 'now'), TERMS, runnerIdOf('host-a', 11, setup.clock.now()));
     setup.clock.advance(5);
-    const second = await joinMembership(b, layout, await ownRecord(b, 'now'), TERMS);
+    const second = await joinMembership(b, layout, await ownRecord(b, 'now'), TERMS, runnerIdOf('host-b', 22, setup.clock.now()));
     expect(setup.vol.readdirSync('/w/.runners')).toEqual([`${first.id}.lease`, `${second.id}.lease`].sort());
     expect(setup.vol.readdirSync('/w/running')).toEqual([first.id, second.id].sort());
 
@@ -48,15 +48,24 @@ describe('membership (--shared)', () => {
     const { setup, b } = twoHosts();
     setup.vol.mkdirSync('/w/running/ghost-1-0');
     setup.vol.writeFileSync('/w/running/ghost-1-0/job.json', '{}');
-    const member = await joinMembership(b, layout, await ownRecord(b, 'now'), TERMS);
+    const member = await joinMembership(b, layout, await ownRecord(b, 'now'), TERMS, runnerIdOf('host-b', 22, setup.clock.now()));
     await member.takeOverExpired();
     expect(member.drainTaken().map((t) => t.id)).toEqual(['ghost-1-0']);
     expect(setup.vol.readdirSync(`/w/running/${member.id}/ghost-1-0`)).toEqual(['job.json']);
   });
 
+  it('runners with the same pid on different hosts (PID namespaces: all pid 1) join the shared folder at the same time', async () => {
+    const setup = memDeps({ dirs: ['/w/pending', '/w/running', '/w/completed', '/w/failed'] });
+    const host = (hostname: string): Deps => ({ ...setup.deps, host: { ...setup.deps.host, hostname, pid: 1, isAlive: () => true } });
+    const joins = ['h1', 'h2', 'h3'].map(async (name) => joinSharedFolder(host(name), layout, await ownRecord(host(name), 'now'), runnerIdOf(name, 1, 0)));
+    expect((await Promise.all(joins)).map((j) => j.ok)).toEqual([true, true, true]);
+    expect(JSON.parse(String(setup.vol.readFileSync('/w/.runner.lock'))).shared).toBe(true);
+    expect(setup.vol.readdirSync('/w')).not.toContain('.runner.lock.1.tmp');
+  });
+
   it('leaving removes the folder and the lease', async () => {
     const { setup, a } = twoHosts();
-    const member = await joinMembership(a, layout, await ownRecord(a, 'now'), TERMS);
+    const member = await joinMembership(a, layout, await ownRecord(a, 'now'), TERMS, runnerIdOf('host-a', 11, setup.clock.now()));
     await member.leave();
     expect([setup.vol.readdirSync('/w/running'), setup.vol.readdirSync('/w/.runners')]).toEqual([[], []]);
   });

@@ -126,6 +126,14 @@ export function lockTempNameOf(pid: number): string {
   return `${LOCK_NAME}.${pid}.tmp`;
 }
 
+/**
+ * The temp a --shared runner writes the shared marker to: named by its runner id, since pids of runners on
+ * different hosts (or in different PID namespaces: all pid 1) are the same number.
+ */
+export function sharedLockTempNameOf(runnerId: string): string {
+  return `${LOCK_NAME}.${runnerId}.tmp`;
+}
+
 /** Where a runner moves a stale lock aside to check that it took the very lock it judged stale. */
 export function lockAsideNameOf(pid: number): string {
   return `${LOCK_NAME}.stale.${pid}`;

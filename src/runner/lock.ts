@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
 import { fsErrorCode, lstatOrNull } from '../ports.ts';
 import type { Layout } from './layout.ts';
-import { lockAsideNameOf, lockTempNameOf, pidOfLockScratch } from './filing-names.ts';
+import { lockAsideNameOf, lockTempNameOf, pidOfLockScratch, sharedLockTempNameOf } from './filing-names.ts';
 import type { OrphanEnd } from './lock-liveness.ts';
 import { holderState, terminateOrphan } from './lock-liveness.ts';
 import type { LockActivity, LockRecord, WorkerChild } from './lock-record.ts';
@@ -56,8 +56,7 @@ async function ignoreMissing(operation: Promise<void>): Promise<void> {
 }
 
 /** Writes `record` to our temp file, then links it into place; false when a lock already exists. */
-async function createLock(deps: Deps, layout: Layout, record: LockRecord): Promise<boolean> {
-  const temp = tempOf(layout, deps.host.pid);
+async function createLock(deps: Deps, layout: Layout, record: LockRecord, temp = tempOf(layout, deps.host.pid)): Promise<boolean> {
   await ignoreMissing(deps.fs.unlink(temp));
   try {
     // Inside the try: a write that fails half-way (ENOSPC) leaves a temp file that must go too.
@@ -268,17 +267,18 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
  * stopped first). The marker is never removed by a shared runner: going back to one runner is the
  * operator's explicit act (remove it when none runs).
  */
-export async function joinSharedFolder(deps: Deps, layout: Layout, record: LockRecord): Promise<{ ok: true; orphans: StoppedOrphan[] } | { ok: false; kind: 'busy' | 'unsupported'; message: string }> {
+export async function joinSharedFolder(deps: Deps, layout: Layout, record: LockRecord, runnerId: string): Promise<{ ok: true; orphans: StoppedOrphan[] } | { ok: false; kind: 'busy' | 'unsupported'; message: string }> {
   const marker: LockRecord = { ...record, shared: true };
+  const temp = join(layout.root, sharedLockTempNameOf(runnerId));
   try {
-    if (await createLock(deps, layout, marker)) return { ok: true, orphans: [] };
+    if (await createLock(deps, layout, marker, temp)) return { ok: true, orphans: [] };
   } catch (error) {
     const code = fsErrorCode(error);
     if (!NO_LINKS.has(code)) throw error;
     return { ok: false, kind: 'unsupported', message: `The watch folder's filesystem does not support hard links (${code}), which the runner needs to file jobs without ever overwriting a file` };
   }
   const lockStat = await lstatOrNull(deps.fs, layout.lock);
-  if (lockStat === null) return (await createLock(deps, layout, marker)) ? { ok: true, orphans: [] } : busy('Watch folder is in use by another runner (pid unknown)');
+  if (lockStat === null) return (await createLock(deps, layout, marker, temp)) ? { ok: true, orphans: [] } : busy('Watch folder is in use by another runner (pid unknown)');
   const holder = await readLockRecord(deps.fs, layout.lock);
   if (holder?.shared === true) return { ok: true, orphans: [] };
   let orphans: StoppedOrphan[] = [];
@@ -289,7 +289,7 @@ export async function joinSharedFolder(deps: Deps, layout: Layout, record: LockR
     orphans = await stopOrphans(deps, [holder]);
   }
   if (!(await removeStaleLock(deps, layout, lockStat.ino))) return busy('Watch folder is in use by another runner (pid unknown)');
-  if (await createLock(deps, layout, marker)) return { ok: true, orphans };
+  if (await createLock(deps, layout, marker, temp)) return { ok: true, orphans };
   const winner = await readLockRecord(deps.fs, layout.lock);
   return winner?.shared === true ? { ok: true, orphans } : busy(`Watch folder is in use by another runner (pid ${winner === null ? 'unknown' : winner.pid})`);
 }

@@ -112,8 +112,7 @@ async function ensureDir(deps: Deps, dir: string): Promise<boolean> {
   }
 }
 
-export async function joinMembership(deps: Deps, layout: Layout, identity: LockRecord, terms: LeaseTerms): Promise<Membership> {
-  const id = runnerIdOf(identity.host, identity.pid, deps.clock.now());
+export async function joinMembership(deps: Deps, layout: Layout, identity: LockRecord, terms: LeaseTerms, id: string): Promise<Membership> {
   const runners = join(layout.root, '.runners');
   const leasePath = join(runners, leaseNameOf(id));
   const running = join(layout.running, id);
