@@ -14,9 +14,10 @@ import { runValidate } from './commands/validate.ts';
 import { VERSION } from './version.ts';
 import type { Layout } from './runner/layout.ts';
 import { layoutOf, STATE_FOLDERS } from './runner/layout.ts';
-import type { LockAttempt, StoppedOrphan } from './runner/lock.ts';
+import type { HeldLock, LockAttempt, StoppedOrphan } from './runner/lock.ts';
 import { acquireLock, joinSharedFolder, ownRecord } from './runner/lock.ts';
 import { ORPHAN_GRACE_MS } from './runner/lock-liveness.ts';
+import type { HookContext } from './runner/hook.ts';
 import { runFiledHook } from './runner/hook.ts';
 import { logRecovered, runLoop } from './runner/loop.ts';
 import { OutputsInFlight } from './runner/outputs-in-flight.ts';
@@ -83,25 +84,43 @@ async function prepareFolder(deps: Deps, layout: Layout): Promise<StartupProblem
 }
 
 /** The lock, or the exit code after saying why not. */
-async function takeLock(deps: Deps, layout: Layout, workerStartedAt: string): Promise<LockAttempt | StartupProblem> {
+/** How a start holds the folder: the lock, its orphans, and (with --shared) its membership; or why not. */
+type FolderHold =
+  | { readonly ok: true; readonly lock: HeldLock; readonly orphans: readonly StoppedOrphan[]; readonly membership: Membership | null }
+  | Extract<LockAttempt, { ok: false }>
+  | StartupProblem;
+
+async function takeLock(deps: Deps, layout: Layout, workerStartedAt: string): Promise<FolderHold> {
   try {
-    return await acquireLock(deps, layout, workerStartedAt);
+    const attempt = await acquireLock(deps, layout, workerStartedAt);
+    return attempt.ok ? { ...attempt, membership: null } : attempt;
   } catch (error) {
     return startupProblem(`Cannot take the lock ${layout.lock}`, fsErrorCode(error));
   }
 }
 
 /** A shared runner's start: the folder marked as shared, this runner's membership (lease and folder). */
-async function joinShared(deps: Deps, layout: Layout, workerStartedAt: string, terms: LeaseTerms): Promise<{ ok: true; membership: Membership; orphans: StoppedOrphan[] } | StartupProblem | { ok: false; kind: 'busy' | 'unsupported'; message: string }> {
+async function joinShared(deps: Deps, layout: Layout, workerStartedAt: string, terms: LeaseTerms): Promise<FolderHold> {
   try {
     const identity = await ownRecord(deps, workerStartedAt);
     const id = runnerIdOf(identity.host, identity.pid, deps.clock.now());
     const joined = await joinSharedFolder(deps, layout, identity, id);
     if (!joined.ok) return joined;
-    return { ok: true, membership: await joinMembership(deps, layout, identity, terms, id), orphans: joined.orphans };
+    const membership = await joinMembership(deps, layout, identity, terms, id);
+    return { ok: true, lock: membership.lock, membership, orphans: joined.orphans };
   } catch (error) {
     return startupProblem(`Cannot join the shared watch folder ${layout.root}`, fsErrorCode(error));
   }
+}
+
+/**
+ * Says each job recovery filed and tells the --on-filed program of it (a recovered job carries everything a
+ * filed one does); true when one of them ended FAILED or PARTIAL.
+ */
+async function reportRecovered(deps: Deps, hook: HookContext | null, jobs: readonly RecoveredJob[]): Promise<boolean> {
+  for (const job of jobs) logRecovered(deps, job);
+  if (hook !== null) for (const job of jobs) await runFiledHook(deps, hook, job);
+  return jobs.some((job) => job.status !== 'COMPLETED');
 }
 
 function logOrphans(deps: Deps, orphans: readonly StoppedOrphan[]): void {
@@ -142,9 +161,7 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     deps.log.event('startup-error', `error: ${attempt.message}`);
     return attempt.kind === 'busy' ? EXIT.busy : EXIT.usage;
   }
-  const membership = 'membership' in attempt ? attempt.membership : null;
-  const lock = membership === null ? ('lock' in attempt ? attempt.lock : null) : membership.lock;
-  if (lock === null) throw new Error('a lock attempt that succeeded holds no lock');
+  const { lock, membership } = attempt;
   // --shared: the lease is renewed in the background; a failed fence (our jobs taken over) stops the work.
   const lost = new AbortController();
   const done = new AbortController();
@@ -165,7 +182,6 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     });
     logOrphans(deps, attempt.orphans);
     const hook = options.onFiled === null ? null : { program: options.onFiled, timeoutMs: Math.max(1, Math.round(options.hookTimeoutSeconds * 1000)) };
-    /** --shared: takes over the runners whose lease expired and files their jobs; true when one ended FAILED or PARTIAL. */
     /** --shared: files the jobs of the folders taken over so far; true when one ended FAILED or PARTIAL. */
     const fileTaken = async (): Promise<boolean> => {
       if (membership === null) return false;
@@ -175,10 +191,9 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
         logOrphans(deps, taken.orphans);
         filed.push(...(await recoverTakenFolder(deps, layout, workerStartedAt, taken.path)));
       }
-      for (const job of filed) logRecovered(deps, job);
-      if (hook !== null) for (const job of filed) await runFiledHook(deps, hook, job);
-      return filed.some((job) => job.status !== 'COMPLETED');
+      return reportRecovered(deps, hook, filed);
     };
+    /** --shared: takes over the runners whose lease expired and files their jobs; true when one ended FAILED or PARTIAL. */
     const takeOver = async (): Promise<boolean> => {
       if (membership === null) return false;
       await membership.fence();
@@ -186,7 +201,7 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       return fileTaken();
     };
     const recovered = membership === null ? await recoverInterrupted({ deps, layout, workerStartedAt }) : [];
-    for (const job of recovered) logRecovered(deps, job);
+    const recoveryFiledFailure = await reportRecovered(deps, hook, recovered);
     const ctx = {
       deps,
       layout: jobLayout,
@@ -200,9 +215,6 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       worker: 1,
       inFlight: new OutputsInFlight(),
     };
-    // A recovered job carries everything a filed one does: the program is told of it the same way.
-    if (hook !== null) for (const job of recovered) await runFiledHook(deps, hook, job);
-    const recoveryFiledFailure = recovered.some((job) => job.status !== 'COMPLETED');
     const exit = await runLoop(ctx, {
       once: options.once,
       pollMs: options.pollSeconds * 1000,

@@ -226,6 +226,13 @@ export function fsErrorCode(error: unknown): string {
   throw error;
 }
 
+/** Awaits `operation`, an unlink say, for which ENOENT means "already done"; any other error propagates. */
+export async function ignoreMissing(operation: Promise<void>): Promise<void> {
+  await operation.catch((error: unknown) => {
+    if (fsErrorCode(error) !== 'ENOENT') throw error;
+  });
+}
+
 /** What is at `path` (not following a link), or null when nothing is; any other error propagates. */
 export async function lstatOrNull(fs: Fs, path: string): Promise<FileStat | null> {
   try {

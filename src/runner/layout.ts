@@ -13,6 +13,8 @@ export interface Layout {
   readonly lock: string;
   /** Where `submit` writes a JobSpec before linking it into pending/ (submission.ts); not a state folder. */
   readonly submitting: string;
+  /** --shared: the runners' leases (membership.ts); not a state folder. */
+  readonly runners: string;
 }
 
 export const STATE_FOLDERS = ['pending', 'running', 'completed', 'failed'] as const;
@@ -26,6 +28,7 @@ export function layoutOf(root: string): Layout {
     failed: join(root, 'failed'),
     lock: join(root, LOCK_NAME),
     submitting: join(root, '.submitting'),
+    runners: join(root, '.runners'),
   };
 }
 

@@ -9,7 +9,7 @@
 
 import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
-import { fsErrorCode, lstatOrNull } from '../ports.ts';
+import { fsErrorCode, ignoreMissing, lstatOrNull } from '../ports.ts';
 import type { Layout } from './layout.ts';
 import { lockAsideNameOf, lockTempNameOf, pidOfLockScratch, sharedLockTempNameOf } from './filing-names.ts';
 import type { OrphanEnd } from './lock-liveness.ts';
@@ -48,12 +48,6 @@ export type LockAttempt =
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 const tempOf = (layout: Layout, pid: number): string => join(layout.root, lockTempNameOf(pid));
-
-async function ignoreMissing(operation: Promise<void>): Promise<void> {
-  await operation.catch((error: unknown) => {
-    if (fsErrorCode(error) !== 'ENOENT') throw error;
-  });
-}
 
 /** Writes `record` to our temp file, then links it into place; false when a lock already exists. */
 async function createLock(deps: Deps, layout: Layout, record: LockRecord, temp = tempOf(layout, deps.host.pid)): Promise<boolean> {
@@ -216,10 +210,27 @@ export async function ownRecord(deps: Deps, startedAt: string): Promise<LockReco
   };
 }
 
-export async function acquireLock(deps: Deps, layout: Layout, startedAt: string): Promise<LockAttempt> {
-  const record = await ownRecord(deps, startedAt);
+/** How placing the lock file ended: placed (with the dead holder's FFmpeg children it stopped), or why not. */
+type Placed = { ok: true; orphans: StoppedOrphan[] } | { ok: false; kind: 'busy' | 'unsupported'; message: string };
+
+/** Who may hold `.runner.lock`: a lone runner (the lock is its own) or a --shared one (the shared marker). */
+interface LockTerms {
+  /** A live holder's record that serves as well as ours (the shared marker, for shared runners). */
+  readonly accepts: (holder: LockRecord) => boolean;
+  /** Why a record refuses us whether its holder lives or not, or null. */
+  readonly refuses: (holder: LockRecord) => string | null;
+  /** Who a live holder is, in the busy message. */
+  readonly rival: string;
+}
+
+/**
+ * Places `record` as the lock through `temp`: created when there is none, taken over from a holder that is
+ * dead (its FFmpeg stopped first; a kill between its spawn being recorded in its temp file and the rename
+ * left the pid only there, so that is read too), accepted as it is when `terms` accept it.
+ */
+async function placeLock(deps: Deps, layout: Layout, record: LockRecord, temp: string, terms: LockTerms): Promise<Placed> {
   try {
-    if (await createLock(deps, layout, record)) return await held(deps, layout, record, []);
+    if (await createLock(deps, layout, record, temp)) return { ok: true, orphans: [] };
   } catch (error) {
     const code = fsErrorCode(error);
     if (!NO_LINKS.has(code)) throw error;
@@ -233,63 +244,57 @@ export async function acquireLock(deps: Deps, layout: Layout, startedAt: string)
   let lockStat = await lstatOrNull(deps.fs, layout.lock);
   // Released between our attempt and this look (its holder just stopped): one more attempt decides.
   if (lockStat === null) {
-    if (await createLock(deps, layout, record)) return await held(deps, layout, record, []);
+    if (await createLock(deps, layout, record, temp)) return { ok: true, orphans: [] };
     lockStat = await lstatOrNull(deps.fs, layout.lock);
     if (lockStat === null) return busy('Watch folder is in use by another runner (pid unknown)');
   }
   // A lock that holds no record was never a whole lock (see lock-record.ts): its writer died. Otherwise:
   const holder = await readLockRecord(deps.fs, layout.lock);
+  if (holder !== null && terms.accepts(holder)) return { ok: true, orphans: [] };
+  const refusal = holder === null ? null : terms.refuses(holder);
+  if (refusal !== null) return busy(refusal);
   let orphans: StoppedOrphan[] = [];
-  if (holder?.shared === true) {
-    return busy(`Watch folder is worked by runners started with --shared; start this one with --shared too, or remove ${layout.lock} once none of them runs`);
-  }
   if (holder !== null) {
     const state = await holderState(deps, holder);
     if (state === 'foreign') {
-      return busy(`Watch folder is in use by another runner (pid ${holder.pid} on host ${holder.host}); if that host is gone, remove ${layout.lock}`);
+      return busy(`Watch folder is in use by ${terms.rival} (pid ${holder.pid} on host ${holder.host}); if that host is gone, remove ${layout.lock}`);
     }
-    if (state === 'alive') return busy(`Watch folder is in use by another runner (pid ${holder.pid})`);
-    // The holder is dead. Stop its FFmpeg first so no orphan keeps writing; a kill between its spawn being
-    // recorded in the temp file and the rename left the pid only in the temp file, so look there too. That
-    // temp file is a dead runner's scratch: the sweep after taking the lock removes it.
+    if (state === 'alive') return busy(`Watch folder is in use by ${terms.rival} (pid ${holder.pid})`);
+    // The holder is dead: stop its FFmpeg first so no orphan keeps writing. Its temp file is a dead runner's
+    // scratch: the sweep after taking the lock removes it.
     orphans = await stopOrphans(deps, [holder, await readLockRecord(deps.fs, tempOf(layout, holder.pid))]);
   }
   if (!(await removeStaleLock(deps, layout, lockStat.ino))) return busy('Watch folder is in use by another runner (pid unknown)');
-  if (await createLock(deps, layout, record)) return await held(deps, layout, record, orphans);
+  if (await createLock(deps, layout, record, temp)) return { ok: true, orphans };
   const winner = await readLockRecord(deps.fs, layout.lock);
+  if (winner !== null && terms.accepts(winner)) return { ok: true, orphans };
   return busy(`Watch folder is in use by another runner (pid ${winner === null ? 'unknown' : winner.pid})`);
+}
+
+export async function acquireLock(deps: Deps, layout: Layout, startedAt: string): Promise<LockAttempt> {
+  const record = await ownRecord(deps, startedAt);
+  const placed = await placeLock(deps, layout, record, tempOf(layout, deps.host.pid), {
+    accepts: () => false,
+    refuses: (holder) =>
+      holder.shared === true
+        ? `Watch folder is worked by runners started with --shared; start this one with --shared too, or remove ${layout.lock} once none of them runs`
+        : null,
+    rival: 'another runner',
+  });
+  return placed.ok ? await held(deps, layout, record, placed.orphans) : placed;
 }
 
 /**
  * For --shared: makes sure `.runner.lock` says the folder is worked by shared runners (R11.27), so that a
  * runner without --shared refuses it instead of sweeping their files. A live runner without --shared
- * holding the lock makes the folder busy; a dead one's lock is taken over as acquireLock does (its FFmpeg
- * stopped first). The marker is never removed by a shared runner: going back to one runner is the
- * operator's explicit act (remove it when none runs).
+ * holding the lock makes the folder busy; a dead one's lock is taken over as acquireLock does. The temp is
+ * named by runner id: pids of runners on different hosts (or PID namespaces: all pid 1) are the same. The
+ * marker is never removed by a shared runner: going back to one runner is the operator's explicit act.
  */
-export async function joinSharedFolder(deps: Deps, layout: Layout, record: LockRecord, runnerId: string): Promise<{ ok: true; orphans: StoppedOrphan[] } | { ok: false; kind: 'busy' | 'unsupported'; message: string }> {
-  const marker: LockRecord = { ...record, shared: true };
-  const temp = join(layout.root, sharedLockTempNameOf(runnerId));
-  try {
-    if (await createLock(deps, layout, marker, temp)) return { ok: true, orphans: [] };
-  } catch (error) {
-    const code = fsErrorCode(error);
-    if (!NO_LINKS.has(code)) throw error;
-    return { ok: false, kind: 'unsupported', message: `The watch folder's filesystem does not support hard links (${code}), which the runner needs to file jobs without ever overwriting a file` };
-  }
-  const lockStat = await lstatOrNull(deps.fs, layout.lock);
-  if (lockStat === null) return (await createLock(deps, layout, marker, temp)) ? { ok: true, orphans: [] } : busy('Watch folder is in use by another runner (pid unknown)');
-  const holder = await readLockRecord(deps.fs, layout.lock);
-  if (holder?.shared === true) return { ok: true, orphans: [] };
-  let orphans: StoppedOrphan[] = [];
-  if (holder !== null) {
-    const state = await holderState(deps, holder);
-    if (state === 'foreign') return busy(`Watch folder is in use by a runner without --shared (pid ${holder.pid} on host ${holder.host}); if that host is gone, remove ${layout.lock}`);
-    if (state === 'alive') return busy(`Watch folder is in use by a runner without --shared (pid ${holder.pid})`);
-    orphans = await stopOrphans(deps, [holder]);
-  }
-  if (!(await removeStaleLock(deps, layout, lockStat.ino))) return busy('Watch folder is in use by another runner (pid unknown)');
-  if (await createLock(deps, layout, marker, temp)) return { ok: true, orphans };
-  const winner = await readLockRecord(deps.fs, layout.lock);
-  return winner?.shared === true ? { ok: true, orphans } : busy(`Watch folder is in use by another runner (pid ${winner === null ? 'unknown' : winner.pid})`);
+export async function joinSharedFolder(deps: Deps, layout: Layout, record: LockRecord, runnerId: string): Promise<Placed> {
+  return placeLock(deps, layout, { ...record, shared: true }, join(layout.root, sharedLockTempNameOf(runnerId)), {
+    accepts: (holder) => holder.shared === true,
+    refuses: () => null,
+    rival: 'a runner without --shared',
+  });
 }

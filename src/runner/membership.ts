@@ -1,4 +1,4 @@
-// A runner's membership of a folder worked by several runners (--shared; SPEC R11.27–R11.33), on one host
+// A runner's membership of a folder worked by several runners (--shared; SPEC R11.27–R11.32), on one host
 // or on several sharing one NAS folder. The one module that makes and recognises its names:
 //   .runners/<id>.lease   the runner's lease: its identity (host, boot, pid, start), its FFmpeg children
 //                         and a beat it increments at least every third of its lease seconds, by writing a
@@ -17,7 +17,7 @@
 
 import { dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
-import { fsErrorCode, lstatOrNull } from '../ports.ts';
+import { fsErrorCode, ignoreMissing, lstatOrNull } from '../ports.ts';
 import type { Layout } from './layout.ts';
 import type { HeldLock, StoppedOrphan } from './lock.ts';
 import { holdRecord, stopOrphans } from './lock.ts';
@@ -113,7 +113,7 @@ async function ensureDir(deps: Deps, dir: string): Promise<boolean> {
 }
 
 export async function joinMembership(deps: Deps, layout: Layout, identity: LockRecord, terms: LeaseTerms, id: string): Promise<Membership> {
-  const runners = join(layout.root, '.runners');
+  const { runners } = layout;
   const leasePath = join(runners, leaseNameOf(id));
   const running = join(layout.running, id);
   if (await ensureDir(deps, runners)) await deps.fs.fsyncDir(layout.root);
@@ -136,7 +136,7 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
     if (now === null || now.kind !== 'directory' || now.ino !== own.ino || now.dev !== own.dev) throw new LeaseLost(running);
   }
 
-  async function isExpired(other: LockRecord, otherId: string): Promise<boolean> {
+  function isExpired(other: LockRecord, otherId: string): boolean {
     if (other.host === identity.host && other.boot_id !== null && other.boot_id === identity.boot_id && !deps.host.isAlive(other.pid)) return true;
     const beat = other.lease?.beat ?? -1;
     const now = deps.clock.now();
@@ -162,9 +162,7 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
     await deps.fs.fsyncDir(layout.running);
     await deps.fs.fsyncDir(running);
     const orphans = record !== null && record.host === identity.host ? await stopOrphans(deps, [record]) : [];
-    await deps.fs.unlink(join(runners, leaseNameOf(otherId))).catch((error: unknown) => {
-      if (fsErrorCode(error) !== 'ENOENT') throw error;
-    });
+    await ignoreMissing(deps.fs.unlink(join(runners, leaseNameOf(otherId))));
     seen.delete(otherId);
     return { id: otherId, path, orphans };
   }
@@ -187,7 +185,7 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
     }
     for (const [otherId, path] of leases) {
       const record = await readLockRecord(deps.fs, path);
-      if (record === null || !(await isExpired(record, otherId))) continue;
+      if (record === null || !isExpired(record, otherId)) continue;
       const folder = await take(otherId, record);
       if (folder !== null) taken.push(folder);
     }
@@ -233,9 +231,7 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
         // Jobs left in it (a failing disk): the folder stays, and without a lease others take it over at once.
         if (!['ENOTEMPTY', 'EEXIST', 'ENOENT'].includes(fsErrorCode(error))) throw error;
       });
-      await deps.fs.unlink(leasePath).catch((error: unknown) => {
-        if (fsErrorCode(error) !== 'ENOENT') throw error;
-      });
+      await ignoreMissing(deps.fs.unlink(leasePath));
     },
   };
 }

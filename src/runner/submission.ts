@@ -16,7 +16,7 @@
 
 import { join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
-import { fsErrorCode, lstatOrNull, sameFile } from '../ports.ts';
+import { fsErrorCode, ignoreMissing, lstatOrNull, sameFile } from '../ports.ts';
 import type { Layout } from './layout.ts';
 
 export type StageOutcome = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string };
@@ -89,9 +89,7 @@ export async function linkSubmission(deps: Deps, layout: Layout, name: string, s
   }
   try {
     // ENOENT: a runner claimed it already and did this step itself (dropSubmissionTwin).
-    await deps.fs.unlink(staged).catch((error: unknown) => {
-      if (fsErrorCode(error) !== 'ENOENT') throw error;
-    });
+    await ignoreMissing(deps.fs.unlink(staged));
     await deps.fs.fsyncDir(layout.submitting);
   } catch (error) {
     return { ok: true, path: target, warning: `removing ${staged} failed (${fsErrorCode(error)}): the runner drops it when it claims the JobSpec` };
@@ -115,11 +113,7 @@ export async function dropSubmissionTwin(deps: Deps, layout: Layout, name: strin
   const staged = join(layout.submitting, name);
   const twin = await lstatOrNull(deps.fs, staged);
   if (twin === null || !sameFile(twin, entry)) return false;
-  try {
-    await deps.fs.unlink(staged);
-  } catch (error) {
-    if (fsErrorCode(error) !== 'ENOENT') throw error; // the submitter did it meanwhile
-  }
+  await ignoreMissing(deps.fs.unlink(staged)); // ENOENT: the submitter did it meanwhile
   await deps.fs.fsyncDir(layout.submitting);
   return true;
 }
