@@ -231,8 +231,11 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     const lateFailure = await fileTaken();
     return exit === 0 && lateFailure && options.once ? EXIT.jobFailed : exit;
   } catch (error) {
-    if (error instanceof LeaseLost) {
-      deps.log.event('lease-lost', `error: stopping without filing anything more: ${error.message}; the runner that took over files its jobs`);
+    // A shared runner that was taken over may meet its vanished folder anywhere (an lstat, a claim's fsync)
+    // before a fence check: that is the lease lost, not a failing disk.
+    const fenced = error instanceof LeaseLost ? error : membership === null ? null : await membership.fence().then(() => null, (why: unknown) => (why instanceof LeaseLost ? why : null));
+    if (fenced !== null) {
+      deps.log.event('lease-lost', `error: stopping without filing anything more: ${fenced.message}; the runner that took over files its jobs`);
       return EXIT.internal;
     }
     // A failing disk (EIO, ENOSPC, …): stop claiming at once. Whatever is in running/ stays there and is
