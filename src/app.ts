@@ -99,15 +99,22 @@ async function takeLock(deps: Deps, layout: Layout, workerStartedAt: string): Pr
   }
 }
 
+/** How many ids a shared runner tries before it gives up: one clone at the same instant is already rare. */
+const ID_ATTEMPTS = 16;
+
 /** A shared runner's start: the folder marked as shared, this runner's membership (lease and folder). */
 async function joinShared(deps: Deps, layout: Layout, workerStartedAt: string, terms: LeaseTerms): Promise<FolderHold> {
   try {
     const identity = await ownRecord(deps, workerStartedAt);
-    const id = runnerIdOf(identity.host, identity.pid, deps.clock.now());
-    const joined = await joinSharedFolder(deps, layout, identity, id);
+    const startedMs = deps.clock.now();
+    const joined = await joinSharedFolder(deps, layout, identity, runnerIdOf(identity.host, identity.pid, startedMs));
     if (!joined.ok) return joined;
-    const membership = await joinMembership(deps, layout, identity, terms, id);
-    return { ok: true, lock: membership.lock, membership, orphans: joined.orphans };
+    // An id whose lease exists is a clone's (same host name, pid and start): the next millisecond's is not.
+    for (let later = 0; later < ID_ATTEMPTS; later += 1) {
+      const membership = await joinMembership(deps, layout, identity, terms, runnerIdOf(identity.host, identity.pid, startedMs + later));
+      if (membership !== null) return { ok: true, lock: membership.lock, membership, orphans: joined.orphans };
+    }
+    return startupProblem(`Cannot join the shared watch folder ${layout.root}: the leases of ${ID_ATTEMPTS} ids of this host, pid and start time exist already in .runners/`);
   } catch (error) {
     return startupProblem(`Cannot join the shared watch folder ${layout.root}`, fsErrorCode(error));
   }
@@ -207,7 +214,7 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
       layout: jobLayout,
       workerStartedAt,
       stop: working,
-      ...(membership === null ? {} : { fence: membership.fence, sharedFolder: true }),
+      ...(membership === null ? {} : { fence: membership.fence }),
       clipTimeoutMs: Math.max(1, Math.round(options.clipTimeoutSeconds * 1000)),
       progressMs: Math.round(options.progressSeconds * 1000),
       lock,

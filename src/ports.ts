@@ -257,3 +257,20 @@ export async function lstatOfListed(fs: Fs, path: string): Promise<FileStat | nu
 export function sameFile(a: Pick<FileStat, 'ino' | 'dev'>, b: Pick<FileStat, 'ino' | 'dev'>): boolean {
   return a.ino === b.ino && a.dev === b.dev;
 }
+
+/**
+ * link(2), which never replaces `path`, knowing its own success when the answer says otherwise: an NFS
+ * client whose reply was lost sends the link again, and the retry fails with EEXIST on the very name the
+ * first one made. So an EEXIST is checked the classic NFS-safe way, by looking at both names afterwards:
+ * one file means the link is made; anything else is the EEXIST it says. (Every caller links a name it
+ * has just found free, or a private temp of its own, so the same file there can only be its own link.)
+ */
+export async function linkNoReplace(fs: Fs, existing: string, path: string): Promise<void> {
+  try {
+    await fs.link(existing, path);
+  } catch (error) {
+    if (fsErrorCode(error) !== 'EEXIST') throw error;
+    const [one, two] = [await lstatOrNull(fs, existing), await lstatOrNull(fs, path)];
+    if (one === null || two === null || !sameFile(one, two)) throw error;
+  }
+}

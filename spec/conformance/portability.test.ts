@@ -35,3 +35,18 @@ describe('portability lint', () => {
     ]);
   });
 });
+
+describe('step rules of the scenario lint', () => {
+  it('asks every run to end by itself: --once or a scheduled stop, and every runner of a concurrently step --once', () => {
+    expect(scenarioProblems(scenario({}, [], [{ run: [] }]))).toEqual(['step 0: a continuous run needs stop_after_seconds']);
+    expect(scenarioProblems(scenario({}, [], [{ run: [], stop_after_seconds: 2 }]))).toEqual([]);
+    const together = (second: string[]): unknown[] => [{ concurrently: [{ run: ['--once', '--shared'] }, { run: second }] }];
+    expect(scenarioProblems(scenario({}, ['portable'], together(['--once'])))).toEqual([]);
+    expect(scenarioProblems(scenario({}, ['portable'], together(['--shared'])))).toEqual([
+      'step 0: every runner of a concurrently step runs with --once (nothing would stop the others)',
+    ]);
+    // One runner is no concurrency, and a fault cannot be aimed at one runner of several.
+    expect(scenarioProblems(scenario({}, [], [{ concurrently: [{ run: ['--once'] }] }]))).toContain('/steps/0/concurrently: must not have fewer than 2 items');
+    expect(scenarioProblems(scenario({}, [], [{ concurrently: [{ run: ['--once'], crash_at_fs_op: 3 }, { run: ['--once'] }] }]))).not.toEqual([]);
+  });
+});

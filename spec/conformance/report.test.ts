@@ -17,7 +17,7 @@ function difference(over: Partial<Difference> = {}): Difference {
 }
 
 function log(over: Partial<ExternalRunLog> = {}): ExternalRunLog {
-  return { command: "'/usr/bin/runner' '/tmp/x/watch' '--once'", exit: 1, stdout: 'Scan complete\n', stderr: '', durationMs: 40, ...over };
+  return { run: 0, command: "'/usr/bin/runner' '/tmp/x/watch' '--once'", exit: 1, stdout: 'Scan complete\n', stderr: '', durationMs: 40, ...over };
 }
 
 function verdict(id: string, outcome: Verdict['outcome'], over: Partial<Verdict> = {}): Verdict {
@@ -76,7 +76,7 @@ describe('verdict lines', () => {
     const stderr = `${Array.from({ length: 15 }, (_, i) => `line ${i + 1}`).join('\n')}\n`;
     const v = verdict('parse/a', 'fail', {
       differences: [difference({ run: 1, file: null, at: 'exit', expected: 1, actual: 2 }), difference({ run: 1 })],
-      logs: [log({ stderr: 'first run said this\n' }), log({ exit: 2, stderr })],
+      logs: [log({ stderr: 'first run said this\n' }), log({ run: 1, exit: 2, stderr })],
     });
     const lines = verdictLines([v]);
     expect(lines).toContain('  run 2 stderr (last 10 lines):');
@@ -86,6 +86,18 @@ describe('verdict lines', () => {
     const silent = verdict('parse/b', 'fail', { differences: [difference({ file: null, at: 'exit', expected: 1, actual: 0 })], logs: [log({ exit: 0 })] });
     expect(verdictLines([silent])).toContain('  run 1 wrote nothing to stderr');
     expect(verdictLines([verdict('parse/c', 'fail', { logs: [log({ stderr: 'noise\n' })] })]).join('\n')).not.toContain('noise');
+  });
+
+  it('names each runner of a concurrently step whose exits differ, with its own stderr tail', () => {
+    const v = verdict('shared/a', 'fail', {
+      differences: [difference({ run: 1, file: null, at: 'exit[1]', expected: 0, actual: 3 })],
+      logs: [log({ exit: 0 }), log({ run: 1, exit: 0 }), log({ run: 1, exit: 3, stderr: 'Watch folder is busy\n' })],
+    });
+    const lines = verdictLines([v]);
+    expect(lines).toContain('  run 2 (runner 1) wrote nothing to stderr');
+    expect(lines).toContain('  run 2 (runner 2) stderr (last 1 line):');
+    expect(lines).toContain('    | Watch folder is busy');
+    expect(lines.join('\n')).not.toContain('run 1 ');
   });
 
   it('prints errors, expected failures (one line), unexpected passes and skips; the summary counts them', () => {
@@ -188,7 +200,7 @@ describe('JUnit XML', () => {
   });
 
   it('puts each run command, exit and output tails in <system-out>, passes included', () => {
-    const logs = [log({ stdout: `${'x'.repeat(3000)}END\n`, stderr: 'warning <b>\n' }), log({ exit: 0, stdout: '', command: 'second' })];
+    const logs = [log({ stdout: `${'x'.repeat(3000)}END\n`, stderr: 'warning <b>\n' }), log({ run: 1, exit: 0, stdout: '', command: 'second' })];
     const xml = junitReport([verdict('parse/a', 'pass', { logs }), verdict('parse/b', 'fail', { logs })], ctx);
     const outs = [...xml.matchAll(/<system-out>([\s\S]*?)<\/system-out>/g)].map((m) => m[1] ?? '');
     expect(outs).toHaveLength(2);
@@ -199,5 +211,13 @@ describe('JUnit XML', () => {
     expect(out).toContain('run 2: second\nexit: 0 after 40 ms\nstdout: (empty)\nstderr: (empty)');
     // The stdout tail is capped: the last 2 KiB of its 3,004 characters, the final newline included.
     expect(out.match(/…x+END\n/)?.[0].length).toBe(1 + 2048);
+  });
+
+  it('names the runners of a concurrently step in <system-out>', () => {
+    const logs = [log(), log({ run: 1, command: 'a' }), log({ run: 1, command: 'b' })];
+    const [out = ''] = [...junitReport([verdict('shared/a', 'pass', { logs })], ctx).matchAll(/<system-out>([\s\S]*?)<\/system-out>/g)].map((m) => m[1] ?? '');
+    expect(out).toContain("run 1: '/usr/bin/runner'");
+    expect(out).toContain('run 2 (runner 1): a\n');
+    expect(out).toContain('run 2 (runner 2): b\n');
   });
 });

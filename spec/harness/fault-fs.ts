@@ -10,7 +10,9 @@
 //     exclusive write fail after the create, leaving an empty file, as open(O_CREAT|O_EXCL) followed by a
 //     failing write(2) does on Linux (node-fs keeps that file too). A matcher can make k count only some
 //     operations (the k-th link into completed/, say), so that a hand-written scenario names the operation
-//     it means and keeps meaning it when the runner adds or drops others.
+//     it means and keeps meaning it when the runner adds or drops others. With `replyLost`, a link or
+//     rename happens first and then reports the code: a network client whose reply was lost sends the
+//     call again, and the retry answers for the call that already happened (R11.33).
 // Only the runner's own operations are counted and faulted: the fake FFmpeg works on the raw fs.
 // The model of what survives a power cut is in durability.ts (and spec/README.md, "Faults and durability").
 
@@ -31,6 +33,8 @@ export type FsFault =
       readonly writesOnly: boolean;
       /** When set, `at` counts only the operations this accepts (the at-th matching one fails first). */
       readonly matches?: (op: FsOp) => boolean;
+      /** A link or rename is done before its error is reported (a lost reply's retry). */
+      readonly replyLost?: boolean;
     };
 
 export interface FaultInjection {
@@ -69,6 +73,11 @@ export function injectFsFault(inner: Fs, fault: FsFault | null, kill: (why: stri
     if (op.name === 'writeFileExclusive' && path !== undefined && FAILS_AFTER_CREATE.has(fault.code)) {
       await inner.writeFileExclusive(path, new Uint8Array(0)); // EEXIST from here wins, as open(2) comes first
     }
+    const [from, to] = op.paths;
+    if (fault.replyLost === true && from !== undefined && to !== undefined) {
+      if (op.name === 'link') await inner.link(from, to);
+      if (op.name === 'rename') await inner.rename(from, to);
+    }
     throw error;
   });
   const reached = (): boolean => fault !== null && (fault.kind === 'errno' && fault.matches !== undefined ? matched : count) >= fault.at;
@@ -89,6 +98,7 @@ export function faultOfStep(step: RunStep, root: string): FsFault | null {
     code: failure.code,
     persistent: failure.persistent ?? false,
     writesOnly: failure.only === 'writes',
+    ...(failure.reply_lost === true ? { replyLost: true } : {}),
     ...(op === undefined ? {} : { matches: ({ name, paths }: FsOp) => `${name} ${(paths[0] ?? '').replace(`${root}/`, '')}` === op }),
   };
 }

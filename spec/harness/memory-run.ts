@@ -11,11 +11,11 @@ import { runApp } from '../../src/app.ts';
 import type { Console, Fs, Host, HookRunner } from '../../src/ports.ts';
 import { createFakeHooks, quietConsole } from './fake-hooks.ts';
 import { RunnerKilled } from '../../src/ports.ts';
-import type { Golden, RunOutcome } from '../../src/conformance/golden.ts';
+import type { Golden, RunExit } from '../../src/conformance/golden.ts';
 import type { MeanwhileAction } from '../../src/conformance/media.ts';
 import { APPENDED_LINE } from '../../src/conformance/media.ts';
 import type { Tree } from '../../src/conformance/normalize.ts';
-import type { ScenarioBackend } from '../../src/conformance/interpreter.ts';
+import type { Invocation, ScenarioBackend } from '../../src/conformance/interpreter.ts';
 import { interpretScenario } from '../../src/conformance/interpreter.ts';
 import type { TreeReader } from '../../src/conformance/snapshot.ts';
 import type { SnapshotOptions } from '../../src/conformance/snapshot.ts';
@@ -85,6 +85,11 @@ export interface MemoryRunOptions {
   readonly privateFiles?: boolean;
   /** Track what is durable even when no step cuts the power (so state keys tell durable states apart). */
   readonly trackDurability?: boolean;
+  /**
+   * The runners of a concurrently step start in the order given, rotated by this much (default 0): the
+   * golden test runs such scenarios at every rotation, so a golden cannot hang on who started first.
+   */
+  readonly concurrentRotation?: number;
   /** Told after every run step what the harness saw of it (fault exploration uses this). */
   readonly onRun?: (report: RunReport) => void;
 }
@@ -105,7 +110,15 @@ export interface RunReport {
   stateKey(): string;
 }
 
-export type MemoryBackend = ScenarioBackend<RunOutcome['exit']> & { readonly vol: Vol };
+export type MemoryBackend = ScenarioBackend<RunExit> & { readonly vol: Vol };
+
+/** What one runner of a run works through: its filesystem (wrapped), the bare one FFmpeg writes to, its death, its host. */
+interface RunnerPorts {
+  readonly fs: Fs;
+  readonly raw: Fs;
+  readonly kill: (why: string) => never;
+  readonly host: Host;
+}
 
 /** A backend on a fresh memfs volume, its clock at the fake epoch. */
 export function createMemoryBackend(scenario: Scenario, options: MemoryRunOptions = {}): MemoryBackend {
@@ -119,6 +132,25 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
   let runs = 0;
   // A memfs volume has the same five entry-making calls as node:fs.
   const create: MemoryBackend['write'] = (entries) => createEntries(vol, MEMORY_ROOT, entries, clock.now() / 1000);
+
+  /** One runner's run, as src/cli.ts makes it: runApp with these ports; a runner that dies is "killed". */
+  async function runRunner({ folder, args }: Invocation, ports: RunnerPorts, stop: AbortSignal): Promise<RunExit> {
+    const deps = {
+      fs: ports.fs,
+      clock,
+      transcoder: createFakeTranscoder({ fs: ports.raw, clock, ffmpegPath, killRunner: ports.kill, act: (action) => actOn(vol, clock, action) }),
+      host: ports.host,
+      hooks: options.hooks ?? createFakeHooks(),
+      console: options.console ?? quietConsole,
+      cwd: MEMORY_ROOT,
+    };
+    try {
+      return await runApp([folder, ...args], deps, stop);
+    } catch (error) {
+      if (!(error instanceof RunnerKilled)) throw error;
+      return 'killed';
+    }
+  }
 
   return {
     placeholders: { root: MEMORY_ROOT, livePid: FAKE_HOST.livePid, host: FAKE_HOST.hostname },
@@ -135,29 +167,14 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
       shadow?.adopt(entries.map(({ path }) => join(MEMORY_ROOT, path)));
     },
     advanceClock: (seconds) => clock.advance(seconds * 1000),
-    async run(step, { folder, args }) {
+    async run(step, invocation) {
       const raw = withVolumeRules(createMemFs(vol), MEMORY_ROOT, scenario.volumes);
       const mortal = createMortalFs((options.wrapFs ?? ((fs) => fs))(shadow === null ? raw : trackDurability(raw, shadow)));
       // Faults count only the runner's own operations: the fake FFmpeg uses `raw`.
       const injection = injectFsFault(mortal.fs, faultOfStep(step, MEMORY_ROOT), mortal.kill);
       const stopper = new AbortController();
       if (step.stop_after_seconds !== undefined) clock.abortAt(clock.now() + step.stop_after_seconds * 1000, stopper);
-      const deps = {
-        fs: injection.fs,
-        clock,
-        transcoder: createFakeTranscoder({ fs: raw, clock, ffmpegPath, killRunner: mortal.kill, act: (action) => actOn(vol, clock, action) }),
-        host: options.host?.(clock) ?? createFakeHost(),
-        hooks: options.hooks ?? createFakeHooks(),
-        console: options.console ?? quietConsole,
-        cwd: MEMORY_ROOT,
-      };
-      let exit: RunOutcome['exit'];
-      try {
-        exit = await runApp([folder, ...args], deps, stopper.signal);
-      } catch (error) {
-        if (!(error instanceof RunnerKilled)) throw error;
-        exit = 'killed';
-      }
+      const exit = await runRunner(invocation, { raw, fs: injection.fs, kill: mortal.kill, host: options.host?.(clock) ?? createFakeHost() }, stopper.signal);
       clock.cancelAbort();
       if (step.power_cut_at_fs_op !== undefined && injection.reached()) shadow?.powerCut();
       const tracked = shadow;
@@ -170,7 +187,27 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
       });
       return exit;
     },
-    snapshot: () => snapshotVolume(vol, MEMORY_ROOT, { keepStamps: options.exactNames === true, keepPrivate: options.privateFiles === true }),
+    async runTogether(_runs, invocations) {
+      // More processes of the one fake host, each alive to the others until it ends; no faults (the step
+      // has none), so onRun, which reports a fault's reach, is not told.
+      runs += 1;
+      const alive = new Set<number>();
+      const order = invocations.map((_, i) => (i + (options.concurrentRotation ?? 0)) % invocations.length);
+      const exits: RunExit[] = [];
+      await Promise.all(
+        order.map(async (i) => {
+          const pid = FAKE_HOST.pid + i;
+          alive.add(pid);
+          const raw = withVolumeRules(createMemFs(vol), MEMORY_ROOT, scenario.volumes);
+          const mortal = createMortalFs((options.wrapFs ?? ((fs) => fs))(shadow === null ? raw : trackDurability(raw, shadow)));
+          exits[i] = await runRunner(invocations[i] as Invocation, { raw, fs: mortal.fs, kill: mortal.kill, host: createFakeHost(pid, alive) }, new AbortController().signal);
+          alive.delete(pid);
+        }),
+      );
+      return exits;
+    },
+    snapshot: () =>
+      snapshotVolume(vol, MEMORY_ROOT, { keepStamps: options.exactNames === true, keepPrivate: options.privateFiles === true, host: FAKE_HOST.hostname }),
   };
 }
 

@@ -40,4 +40,15 @@ describe('golden scenarios (memfs)', () => {
     const diff = firstDifference(expected, JSON.parse(canonicalJson(actual)));
     expect(diff, `${id}: first difference at ${diff}`).toBeNull();
   });
+
+  // Runners started together may claim in any order: a scenario whose outcome depended on which one
+  // started first would pass here and fail against real processes. So each such scenario must come out
+  // the same whichever runner starts first.
+  const together = scenarios.filter(({ scenario }) => scenario.steps.some((step) => 'concurrently' in step));
+  it.each(together.map((s) => [s.id, s] as const))('%s: the same golden whichever runner of a concurrently step starts first', async (_id, { scenario }) => {
+    const most = Math.max(...scenario.steps.map((step) => ('concurrently' in step ? step.concurrently.length : 1)));
+    const outcomes = new Set<string>();
+    for (let rotation = 0; rotation < most; rotation += 1) outcomes.add(canonicalJson(await runScenarioInMemory(scenario, { concurrentRotation: rotation })));
+    expect(outcomes.size).toBe(1);
+  });
 });

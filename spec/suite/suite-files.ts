@@ -22,7 +22,7 @@ import { generatedScenarios } from '../generated/index.ts';
  * ("Versions") says: major for a format change a harness must follow, minor for scenarios or goldens
  * added, changed or removed, patch for descriptions only.
  */
-export const SUITE_VERSION = '2.3.0';
+export const SUITE_VERSION = '3.0.0';
 
 const SPEC_VERSION_LINE = /^Spec version: (\d+\.\d+\.\d+)\s*$/m;
 

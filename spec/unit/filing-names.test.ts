@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeName } from '../../src/path-bytes.ts';
 import {
   NAME_MAX_BYTES, filingStems, isFilingStemOf, isJobSpecName, isLockName, jobSpecNameOf, lockAsideNameOf, lockTempNameOf, maskStamps, partialPathOf,
-  pidOfLockScratch, resultNameOf, resultTempNameOf, stemOf, stemOfResultName, stemOfResultTemp,
+  pidOfLockScratch, resultNameOf, resultTempNameOf, runnerIdMasker, runnerIdOf, stemOf, stemOfResultName, stemOfResultTemp,
 } from '../../src/runner/filing-names.ts';
 
 const AT = Date.UTC(2026, 2, 4, 5, 6, 7, 890);
@@ -141,5 +141,18 @@ describe('lock and partial names', () => {
 
   it('partialPathOf appends .partial', () => {
     expect(partialPathOf('/out/a.mov')).toBe('/out/a.mov.partial');
+  });
+});
+
+describe('shared runner ids', () => {
+  it('names a runner by host, pid and start, and the mask finds only ids of that host', () => {
+    const id = runnerIdOf('render node.7', 41, 1_700_000_000_000);
+    expect(id).toBe('render_node.7-41-loyw3v28');
+    const mask = runnerIdMasker('render node.7');
+    expect(mask(`/w/running/${id}/a.json`)).toBe('/w/running/<RUNNER>/a.json');
+    expect(mask(`.runners/.${id}.tmp and .runners/${id}.lease`)).toBe('.runners/.<RUNNER>.tmp and .runners/<RUNNER>.lease');
+    // Another host's id, a longer host name ending in ours, and a dot that is not the host's own stay.
+    for (const kept of ['/w/running/other-41-loyw3v28/a.json', 'big-render_node.7-41-abc', 'render_nodeX7-41-abc', `${id}Z`]) expect(mask(kept), kept).toBe(kept);
+    expect(runnerIdOf('', 1, 0)).toBe('host-1-0');
   });
 });

@@ -6,11 +6,23 @@ import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/ports.ts';
 import { layoutOf } from '../../src/runner/layout.ts';
 import { joinSharedFolder, ownRecord } from '../../src/runner/lock.ts';
-import { joinMembership, LeaseLost, runnerIdOf } from '../../src/runner/membership.ts';
+import type { LeaseTerms, Membership } from '../../src/runner/membership.ts';
+import { joinMembership as joinOrNull, LeaseLost, runnerIdOf } from '../../src/runner/membership.ts';
+import type { LockRecord } from '../../src/runner/lock-record.ts';
 import { memDeps } from '../support/mem-deps.ts';
+import { runTree } from '../support/run-tree.ts';
+import { FAKE_EPOCH_MS } from '../harness/fake-clock.ts';
+import { FAKE_HOST } from '../harness/fake-host.ts';
 
 const TERMS = { leaseSeconds: 1, takeoverSeconds: 1 };
 const layout = layoutOf('/w');
+
+/** Joins under `id`, which no other runner holds here. */
+async function joinMembership(deps: Deps, at: typeof layout, identity: LockRecord, terms: LeaseTerms, id: string): Promise<Membership> {
+  const member = await joinOrNull(deps, at, identity, terms, id);
+  if (member === null) throw new Error(`the id ${id} is taken`);
+  return member;
+}
 
 function twoHosts() {
   const setup = memDeps({ dirs: ['/w/pending', '/w/running', '/w/completed', '/w/failed'] });
@@ -63,10 +75,49 @@ describe('membership (--shared)', () => {
     expect(setup.vol.readdirSync('/w')).not.toContain('.runner.lock.1.tmp');
   });
 
+  it('an id whose lease exists (a cloned host: same name, pid and start) is not joined, and that lease is left as it was', async () => {
+    const { setup, a } = twoHosts();
+    const id = runnerIdOf('host-a', 11, setup.clock.now());
+    await joinMembership(a, layout, await ownRecord(a, 'now'), TERMS, id);
+    const lease = setup.vol.readFileSync(`/w/.runners/${id}.lease`, 'utf8');
+    expect(await joinOrNull(a, layout, await ownRecord(a, 'later'), TERMS, id)).toBeNull();
+    expect(setup.vol.readFileSync(`/w/.runners/${id}.lease`, 'utf8')).toBe(lease);
+    expect(setup.vol.readdirSync('/w/.runners')).toEqual([`${id}.lease`]);
+    expect(setup.vol.readdirSync('/w/running')).toEqual([id]);
+  });
+
   it('leaving removes the folder and the lease', async () => {
     const { setup, a } = twoHosts();
     const member = await joinMembership(a, layout, await ownRecord(a, 'now'), TERMS, runnerIdOf('host-a', 11, setup.clock.now()));
     await member.leave();
     expect([setup.vol.readdirSync('/w/running'), setup.vol.readdirSync('/w/.runners')]).toEqual([[], []]);
+  });
+});
+
+describe('a shared runner whose id a live clone holds', () => {
+  it('takes the next millisecond’s id and works the folder; the clone’s lease stays untouched', async () => {
+    const clone = runnerIdOf(FAKE_HOST.hostname, FAKE_HOST.pid, FAKE_EPOCH_MS);
+    const lease = `${JSON.stringify({ pid: FAKE_HOST.pid, host: FAKE_HOST.hostname, boot_id: null, start_time: null, started_at: 'x', ffmpeg_pid: null, ffmpeg_start_time: null, lease: { id: clone, beat: 3, seconds: 10 } })}\n`;
+    const run = await runTree(
+      {
+        'watch/pending/a.json': { jobspec_version: '2.1', job_id: 'clone001', sources: ['{ROOT}/media/a.mov'], output_directory: '{ROOT}/out', codec: 'h264', container: 'mp4', resolution: 'half', naming_template: '{source_name}_proxy', proxy_profile: 'proxy_h264_low' },
+        'media/a.mov': { $media: { exit: 0 } },
+        out: { $dir: true },
+        [`watch/.runners/${clone}.lease`]: lease,
+      },
+      { steps: [{ run: ['--once', '--shared'] }] },
+    );
+    expect(run.exit).toBe(0);
+    expect(run.tree[`watch/.runners/<RUNNER>.lease`]).toBe(lease.replaceAll(clone, '<RUNNER>'));
+    expect(Object.keys(run.tree).filter((path) => path.startsWith('watch/'))).toEqual([
+      'watch/.runners/<RUNNER>.lease',
+      'watch/completed/a.json',
+      'watch/completed/a.result.json',
+      'watch/failed',
+      'watch/pending',
+      'watch/running',
+    ]);
+    const result = run.tree['watch/completed/a.result.json'] as { _metadata: { jobspec_path: string } };
+    expect(result._metadata.jobspec_path).toBe('{ROOT}/watch/running/<RUNNER>/a.json');
   });
 });

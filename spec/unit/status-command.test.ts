@@ -23,7 +23,9 @@ function lock(pid: number, activity?: Record<string, unknown>): string {
 }
 
 async function status(files: Record<string, string>, json = true) {
-  const setup = memDeps({ dirs: [`${W}/pending`, `${W}/running`, `${W}/completed`, `${W}/failed`], files });
+  // Every folder a file sits in exists (.runners/, running/<id>/, .submitting/ too).
+  const parents = Object.keys(files).map((path) => path.slice(0, path.lastIndexOf('/')));
+  const setup = memDeps({ dirs: [...new Set([`${W}/pending`, `${W}/running`, `${W}/completed`, `${W}/failed`, ...parents])], files });
   const { deps, vol, calls, clock } = setup;
   // The pending files are older than the settle window, except where a test touches one.
   clock.advance(60_000);
@@ -67,10 +69,13 @@ describe('status', () => {
       completed: { jobspecs: 1, results: 1 },
       failed: { jobspecs: 1, results: 1 },
     });
-    expect(report.lock).toEqual({ pid: FAKE_HOST.livePid, host: FAKE_HOST.hostname, started_at: '2026-03-04T04:00:00.000+00:00', state: 'alive' });
+    expect(report.lock).toEqual({ pid: FAKE_HOST.livePid, host: FAKE_HOST.hostname, started_at: '2026-03-04T04:00:00.000+00:00', state: 'alive', shared: false });
+    expect(report.runners).toEqual([]);
+    expect(report.submitting).toEqual([]);
     expect(report.running).toEqual([
       {
         name: 'big.json',
+        runner: null,
         job_id: 'big00001',
         state: 'running',
         clip: 2,
@@ -123,6 +128,42 @@ describe('status', () => {
       ['a.json', 'running', 1, 10, 10],
       ['b.json', 'running', 2, 40, 40],
     ]);
+  });
+
+  it('--shared: every runner’s lease and the jobs of its folder, a gone runner’s and a leaseless folder’s jobs interrupted; staged submissions', async () => {
+    const lease = (pid: number, id: string, host: string, activity?: Record<string, unknown>): string =>
+      JSON.stringify({ ...(JSON.parse(lock(pid, activity)) as Record<string, unknown>), host, lease: { id, beat: 7, seconds: 10 } });
+    const live = `${FAKE_HOST.hostname}-${FAKE_HOST.livePid}-abc`;
+    const gone = `${FAKE_HOST.hostname}-999999-abd`;
+    const far = 'render2-1-abe';
+    const encoding = { job: 'a.json', job_id: 'a0000001', job_started_at: iso(FAKE_EPOCH_MS), clip: 1, clips: 1, source: '/m/a.mov', clip_started_at: iso(FAKE_EPOCH_MS), done_seconds: 5, total_seconds: 10, speed: 2, updated_at: iso(FAKE_EPOCH_MS) };
+    const run = await status(
+      {
+        [`${W}/.runner.lock`]: JSON.stringify({ ...(JSON.parse(lock(1)) as Record<string, unknown>), shared: true }),
+        [`${W}/.runners/${live}.lease`]: lease(FAKE_HOST.livePid, live, FAKE_HOST.hostname, encoding),
+        [`${W}/.runners/${gone}.lease`]: lease(999_999, gone, FAKE_HOST.hostname),
+        [`${W}/.runners/${far}.lease`]: lease(1, far, 'render2'),
+        [`${W}/.runners/.${live}.tmp`]: 'half-written',
+        [`${W}/running/${live}/a.json`]: jobSpec('a0000001'),
+        [`${W}/running/${gone}/b.json`]: jobSpec('b0000001'),
+        [`${W}/running/${far}/c.json`]: jobSpec('c0000001'),
+        [`${W}/running/ghost-3-0/d.json`]: jobSpec('d0000001'),
+        [`${W}/.submitting/late.json`]: jobSpec('late0001'),
+      },
+      false,
+    );
+    const text = run.console.outLines.join('\n');
+    expect(text).toContain('Runners (--shared): 3');
+    expect(text).toContain(`  ${live}: pid ${FAKE_HOST.livePid} on ${FAKE_HOST.hostname}, started 2026-03-04T04:00:00.000+00:00, beat 7 (lease 10 s), alive`);
+    expect(text).toContain(`  ${gone}: pid 999999 on ${FAKE_HOST.hostname}, started 2026-03-04T04:00:00.000+00:00, beat 7 (lease 10 s), GONE (the next shared runner takes its jobs over)`);
+    expect(text).toContain(`  ${far}: pid 1 on render2, started 2026-03-04T04:00:00.000+00:00, beat 7 (lease 10 s), on another host (judged by its beat)`);
+    expect(text).toContain(`Running: a.json on ${live} (job_id a0000001), clip 1 of 1, running for`);
+    expect(text).toContain(`Stuck in running/${gone}/: b.json (job_id b0000001): no live runner; the next shared runner takes it over and files it as FAILED "runner interrupted"`);
+    expect(text).toContain(`Running: c.json on ${far} (job_id c0000001)`);
+    expect(text).toContain('Stuck in running/ghost-3-0/: d.json');
+    expect(text).toContain('Submitting: .submitting/late.json, never linked into pending/ (a submit that stopped half-way: submit it again, or remove it)');
+    expect(text).not.toContain('Runner: pid');
+    expect(run.unchanged).toBe(true);
   });
 
   it('calls a dead holder’s lock stale and its job interrupted, and says so in text', async () => {

@@ -1,7 +1,9 @@
 // `status FOLDER`: what a watch folder holds and what its runner is doing, for an operator or a monitor.
 // It only looks: it never takes the lock, never moves, creates or removes a file, so it can run beside
 // a working runner at any moment. What the runner is doing comes from its lock record (the holder, the
-// clip being encoded and FFmpeg's last reported progress: runner/progress.ts); the rest from listings.
+// clip being encoded and FFmpeg's last reported progress: runner/progress.ts), and, in a folder worked
+// with --shared, from each runner's lease and its folder running/<id>/; the rest from listings (a file
+// `submit` staged in .submitting/ and never linked is shown too: nothing else would say it is there).
 
 import { join, resolve } from 'node:path';
 import type { Deps } from '../ports.ts';
@@ -15,7 +17,8 @@ import { isJobSpecName, isLockName, stemOfResultName } from '../runner/filing-na
 import type { Layout } from '../runner/layout.ts';
 import { byCodeUnits, layoutOf, STATE_FOLDERS } from '../runner/layout.ts';
 import { holderState } from '../runner/lock-liveness.ts';
-import type { LockActivity } from '../runner/lock-record.ts';
+import type { LockActivity, LockRecord } from '../runner/lock-record.ts';
+import { idOfLeaseName } from '../runner/membership.ts';
 import { activitiesOf, readLockRecord } from '../runner/lock-record.ts';
 import { readJobSpecFile } from '../runner/read-jobspec.ts';
 import { clockText, percentOf } from '../runner/progress.ts';
@@ -38,10 +41,14 @@ export interface LockHolder {
   readonly started_at: string;
   /** `alive`; `stale` (its process is gone: the next start takes over); `other-host` (cannot be judged from here). */
   readonly state: 'alive' | 'stale' | 'other-host';
+  /** The folder is worked with --shared: this is the first shared runner's marker, and `runners` the runners. */
+  readonly shared: boolean;
 }
 
 export interface RunningJob {
   readonly name: string;
+  /** --shared: the id of the runner whose folder `running/<id>/` holds it; null in running/ itself. */
+  readonly runner: string | null;
   readonly job_id: string;
   /** `running` under a live holder; `interrupted` otherwise (the next start files it as "runner interrupted"). */
   readonly state: 'running' | 'interrupted';
@@ -56,6 +63,26 @@ export interface RunningJob {
   readonly percent: number | null;
   readonly speed: number | null;
   readonly progress_updated_at: string | null;
+}
+
+/** A shared runner, from its lease `.runners/<id>.lease` (R11.28). */
+export interface SharedRunner {
+  readonly id: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly started_at: string;
+  /** How many times it renewed its lease: a beat that stands still across looks is a runner that stopped. */
+  readonly beat: number;
+  readonly lease_seconds: number;
+  /** As the lock holder's state; a runner on another host is judged by the others through its beat. */
+  readonly state: 'alive' | 'stale' | 'other-host';
+}
+
+/** A file `submit` staged in `.submitting/` (R2.20): linked into pending/ already, or never. */
+export interface StagedSubmission {
+  readonly name: string;
+  /** true: pending/ has it too and the runner drops this name when it claims it; false: a submit that stopped before linking it. */
+  readonly linked: boolean;
 }
 
 export interface PendingFile {
@@ -77,9 +104,12 @@ export interface StatusReport {
   readonly folder: string;
   readonly counts: Readonly<Record<FolderName, FolderCount>>;
   readonly lock: LockHolder | null;
+  /** --shared: every runner with a lease, in id order (empty otherwise). */
+  readonly runners: readonly SharedRunner[];
   readonly running: readonly RunningJob[];
   readonly pending: readonly PendingFile[];
   readonly recent: readonly RecentResult[];
+  readonly submitting: readonly StagedSubmission[];
 }
 
 async function listOrNull(deps: Deps, folder: string): Promise<string[] | null> {
@@ -99,9 +129,49 @@ function countOf(names: readonly string[] | null): FolderCount {
 async function lockHolder(deps: Deps, layout: Layout): Promise<{ holder: LockHolder | null; activities: readonly LockActivity[] }> {
   const record = await readLockRecord(deps.fs, layout.lock);
   if (record === null) return { holder: null, activities: [] };
-  const state = await holderState(deps, record);
-  const holder: LockHolder = { pid: record.pid, host: record.host, started_at: record.started_at, state: state === 'alive' ? 'alive' : state === 'dead' ? 'stale' : 'other-host' };
+  const holder: LockHolder = { pid: record.pid, host: record.host, started_at: record.started_at, state: await stateOf(deps, record), shared: record.shared === true };
   return { holder, activities: activitiesOf(record) };
+}
+
+async function stateOf(deps: Deps, record: LockRecord): Promise<LockHolder['state']> {
+  const state = await holderState(deps, record);
+  return state === 'alive' ? 'alive' : state === 'dead' ? 'stale' : 'other-host';
+}
+
+interface Lease {
+  readonly runner: SharedRunner;
+  readonly activities: readonly LockActivity[];
+}
+
+/** Every readable lease in `.runners/`, in id order. */
+async function leases(deps: Deps, layout: Layout): Promise<Lease[]> {
+  const found: Lease[] = [];
+  for (const name of ((await listOrNull(deps, layout.runners)) ?? []).sort(byCodeUnits)) {
+    const id = idOfLeaseName(name);
+    const record = id === null ? null : await readLockRecord(deps.fs, join(layout.runners, name));
+    if (id === null || record === null) continue;
+    const runner: SharedRunner = {
+      id,
+      pid: record.pid,
+      host: record.host,
+      started_at: record.started_at,
+      beat: record.lease?.beat ?? 0,
+      lease_seconds: record.lease?.seconds ?? 0,
+      state: await stateOf(deps, record),
+    };
+    found.push({ runner, activities: activitiesOf(record) });
+  }
+  return found;
+}
+
+/** What `.submitting/` holds: every staged JobSpec, and whether pending/ has it too. */
+async function stagedSubmissions(deps: Deps, layout: Layout): Promise<StagedSubmission[]> {
+  const staged: StagedSubmission[] = [];
+  for (const name of ((await listOrNull(deps, layout.submitting)) ?? []).sort(byCodeUnits)) {
+    const stat = await lstatOrNull(deps.fs, join(layout.submitting, name));
+    if (stat?.kind === 'file') staged.push({ name, linked: stat.nlink > 1 });
+  }
+  return staged;
 }
 
 const secondsSince = (deps: Deps, timestamp: string | null): number | null => {
@@ -115,17 +185,17 @@ async function jobIdOf(deps: Deps, path: string): Promise<string> {
   return read.ok ? parseJobSpec(read.bytes).jobId : 'unknown';
 }
 
-async function runningJobs(deps: Deps, layout: Layout, names: readonly string[], holder: LockHolder | null, activities: readonly LockActivity[]): Promise<RunningJob[]> {
+/** The JobSpecs of one folder of running/: the lone runner's (`runner` null) or a shared runner's own. */
+async function runningJobs(deps: Deps, folder: string, names: readonly string[], live: boolean, activities: readonly LockActivity[], runner: string | null): Promise<RunningJob[]> {
   const jobs: RunningJob[] = [];
-  // A holder on another host may well be working: only a stale lock or none at all means "interrupted".
-  const live = holder !== null && holder.state !== 'stale';
   for (const name of names.filter(isJobSpecName).sort(byCodeUnits)) {
     const mine = activities.find((activity) => activity.job === name) ?? null;
     const done = mine?.done_seconds ?? null;
     const total = mine?.total_seconds ?? null;
     jobs.push({
       name,
-      job_id: mine?.job_id ?? (await jobIdOf(deps, join(layout.running, name))),
+      runner,
+      job_id: mine?.job_id ?? (await jobIdOf(deps, join(folder, name))),
       state: live ? 'running' : 'interrupted',
       clip: mine?.clip ?? null,
       clips: mine?.clips ?? null,
@@ -139,6 +209,23 @@ async function runningJobs(deps: Deps, layout: Layout, names: readonly string[],
       speed: mine?.speed ?? null,
       progress_updated_at: mine === null || done === null ? null : mine.updated_at,
     });
+  }
+  return jobs;
+}
+
+/**
+ * The jobs of every shared runner's folder `running/<id>/`, in id order: running while its lease's runner
+ * is alive or on another host, interrupted when its runner is gone or it has no lease (the next shared
+ * runner takes it over and files it). A folder a runner took over is inside its own and is shown there.
+ */
+async function sharedRunningJobs(deps: Deps, layout: Layout, names: readonly string[], found: readonly Lease[]): Promise<RunningJob[]> {
+  const jobs: RunningJob[] = [];
+  for (const id of names.filter((name) => !isJobSpecName(name)).sort(byCodeUnits)) {
+    const folder = join(layout.running, id);
+    const inside = (await lstatOrNull(deps.fs, folder))?.kind === 'directory' ? await listOrNull(deps, folder) : null;
+    if (inside === null) continue;
+    const lease = found.find((l) => l.runner.id === id);
+    jobs.push(...(await runningJobs(deps, folder, inside, lease !== undefined && lease.runner.state !== 'stale', lease?.activities ?? [], id)));
   }
   return jobs;
 }
@@ -209,13 +296,18 @@ export async function folderStatus(deps: Deps, folder: string): Promise<StatusRe
   for (const name of STATE_FOLDERS) counts[name] = countOf(listings[name]);
   const { holder, activities } = await lockHolder(deps, layout);
   const running = listings.running ?? [];
+  const found = holder?.shared === true ? await leases(deps, layout) : [];
+  // A holder on another host may well be working: only a stale lock or none at all means "interrupted".
+  const lone = await runningJobs(deps, layout.running, running, holder !== null && holder.state !== 'stale', activities, null);
   return {
     folder: layout.root,
     counts,
     lock: holder,
-    running: await runningJobs(deps, layout, running, holder, activities),
+    runners: found.map((lease) => lease.runner),
+    running: [...lone, ...(holder?.shared === true ? await sharedRunningJobs(deps, layout, running, found) : [])],
     pending: await pendingFiles(deps, layout, (listings.pending ?? []).filter((n) => !isLockName(n)), running),
     recent: await recentResults(deps, layout, listings),
+    submitting: await stagedSubmissions(deps, layout),
   };
 }
 
@@ -226,19 +318,29 @@ function textReport(report: StatusReport): string {
   const count = (c: FolderCount): string => (c.jobspecs === null ? 'missing' : `${c.jobspecs}`);
   lines.push(`  ${STATE_FOLDERS.map((name) => `${name}: ${count(report.counts[name])}`).join(', ')}`);
   const { lock } = report;
-  lines.push(
-    lock === null
-      ? 'Runner: none (no lock)'
-      : `Runner: pid ${lock.pid} on ${lock.host}, started ${lock.started_at}, ${lock.state === 'alive' ? 'alive' : lock.state === 'stale' ? 'STALE (its process is gone; the next start takes over)' : 'on another host (cannot check it from here)'}`,
-  );
+  if (lock?.shared === true) {
+    lines.push(`Runners (--shared): ${report.runners.length === 0 ? 'none working now' : `${report.runners.length}`}`);
+    for (const runner of report.runners) {
+      const state = runner.state === 'alive' ? 'alive' : runner.state === 'stale' ? 'GONE (the next shared runner takes its jobs over)' : 'on another host (judged by its beat)';
+      lines.push(`  ${runner.id}: pid ${runner.pid} on ${runner.host}, started ${runner.started_at}, beat ${runner.beat} (lease ${runner.lease_seconds} s), ${state}`);
+    }
+  } else {
+    lines.push(
+      lock === null
+        ? 'Runner: none (no lock)'
+        : `Runner: pid ${lock.pid} on ${lock.host}, started ${lock.started_at}, ${lock.state === 'alive' ? 'alive' : lock.state === 'stale' ? 'STALE (its process is gone; the next start takes over)' : 'on another host (cannot check it from here)'}`,
+    );
+  }
   for (const job of report.running) {
+    const where = job.runner === null ? 'running/' : `running/${job.runner}/`;
     if (job.state === 'interrupted') {
-      lines.push(`Stuck in running/: ${job.name} (job_id ${job.job_id}): no live runner; the next start files it as FAILED "runner interrupted"`);
+      const next = job.runner === null ? 'the next start files it' : 'the next shared runner takes it over and files it';
+      lines.push(`Stuck in ${where}: ${job.name} (job_id ${job.job_id}): no live runner; ${next} as FAILED "runner interrupted"`);
       continue;
     }
     const clip = job.clip === null ? 'between clips or being checked' : `clip ${job.clip} of ${job.clips ?? '?'}`;
     const elapsed = job.elapsed_seconds === null ? '' : `, running for ${clockOrUnknown(job.elapsed_seconds)}`;
-    lines.push(`Running: ${job.name} (job_id ${job.job_id}), ${clip}${elapsed}`);
+    lines.push(`Running: ${job.name}${job.runner === null ? '' : ` on ${job.runner}`} (job_id ${job.job_id}), ${clip}${elapsed}`);
     if (job.done_seconds !== null) {
       const total = job.total_seconds === null ? '' : ` of ${clockOrUnknown(job.total_seconds)}`;
       const share = job.percent === null ? '' : ` (${job.percent}%)`;
@@ -248,6 +350,13 @@ function textReport(report: StatusReport): string {
   }
   for (const file of report.pending) {
     lines.push(`Pending ${file.state}: ${file.name}${file.reason === null ? '' : `: ${file.reason}`}`);
+  }
+  for (const staged of report.submitting) {
+    lines.push(
+      staged.linked
+        ? `Submitting: .submitting/${staged.name}, linked into pending/ (the runner drops this name when it claims it)`
+        : `Submitting: .submitting/${staged.name}, never linked into pending/ (a submit that stopped half-way: submit it again, or remove it)`,
+    );
   }
   if (report.recent.length > 0) lines.push('Latest results:');
   for (const result of report.recent) {

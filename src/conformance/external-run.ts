@@ -1,12 +1,13 @@
 // The command-line backend of the scenario interpreter (design section 4): the tree lives in a real
 // temporary directory, every `run` step runs another implementation's command line there with the stand-in
 // FFmpeg first on PATH, and "time passing" (`advance_clock_seconds`) is acted out by moving every mtime
-// under the root back by that much. Steps that need the in-memory harness are refused.
+// under the root back by that much; a `concurrently` step starts every runner's command line at once.
+// Steps that need the in-memory harness are refused.
 
 import { linkSync, lstatSync, lutimesSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeName, nodePathOf } from '../path-bytes.ts';
-import type { InterpretedRun, ScenarioBackend } from './interpreter.ts';
+import type { InterpretedRun, Invocation, ScenarioBackend } from './interpreter.ts';
 import { interpretScenario } from './interpreter.ts';
 import type { Scenario } from './scenario.ts';
 import { snapshotDirectory } from './snapshot.ts';
@@ -35,6 +36,8 @@ export interface ExternalRunOptions {
 export type ExternalRunOutcome = InterpretedRun<ExternalExit>;
 
 export interface ExternalRunLog {
+  /** The outcome (golden `runs[i]`) this command belongs to: a concurrently step has one log per runner. */
+  readonly run: number;
   readonly command: string;
   readonly exit: ExternalExit;
   readonly stdout: string;
@@ -97,21 +100,30 @@ export function createDiskBackend(scenario: Pick<Scenario, 'ffmpeg_installed'>, 
   };
   // Entries get the mtime "now": what a user drops is fresh, and only advance_clock_seconds ages it.
   const write: DiskBackend['write'] = (entries) => createEntries(maker, root, entries, Date.now() / 1000);
+  let outcomes = 0;
+  const runOne = async ({ folder, args }: Invocation, outcome: number): Promise<ExternalExit> => {
+    const command = buildImplCommand(options.impl, folder, args);
+    const run = await runCommand(command, { cwd: root, env, timeoutMs: options.runTimeoutMs, killGroup: options.killGroup });
+    logs.push({ run: outcome, command, ...run });
+    return run.exit;
+  };
   return {
     placeholders: { root, livePid: options.livePid, host: options.host },
     logs,
     setUp: write,
     write,
     advanceClock: (seconds) => ageDiskTree(root, seconds),
-    async run(step, { folder, args }) {
+    async run(step, invocation) {
       const [unsupported] = memoryOnlyReasons(step);
       if (unsupported !== undefined) throw new Error(`this scenario cannot run through a command line: ${unsupported}`);
-      const command = buildImplCommand(options.impl, folder, args);
-      const run = await runCommand(command, { cwd: root, env, timeoutMs: options.runTimeoutMs, killGroup: options.killGroup });
-      logs.push({ command, ...run });
-      return run.exit;
+      return runOne(invocation, outcomes++);
     },
-    snapshot: () => snapshotDirectory(root),
+    // Every runner is its own process group, started in the same turn: as close to "at once" as processes get.
+    runTogether(_runs, invocations) {
+      const outcome = outcomes++;
+      return Promise.all(invocations.map((invocation) => runOne(invocation, outcome)));
+    },
+    snapshot: () => snapshotDirectory(root, { host: options.host }),
   };
 }
 

@@ -1,4 +1,5 @@
-// Golden files: for each `run` step of a scenario, the exit code and the normalised tree after it.
+// Golden files: for each `run` step of a scenario, the exit code and the normalised tree after it (for a
+// `concurrently` step, every runner's exit, sorted, and the tree once all of them ended).
 // Canonical JSON (2 spaces, LF, trailing newline) so that a changed golden reads well in a diff, and the
 // differences between two such documents (every one, or the first).
 
@@ -6,9 +7,11 @@ import Type from 'typebox';
 import Value from 'typebox/value';
 import type { Tree } from './normalize.ts';
 
+const RunExitSchema = Type.Union([Type.Integer(), Type.Literal('killed')], { description: 'Exit code, or "killed" when the runner died mid-run' });
+
 export const RunOutcomeSchema = Type.Object(
   {
-    exit: Type.Union([Type.Integer(), Type.Literal('killed')], { description: 'Exit code, or "killed" when the runner died mid-run' }),
+    exit: Type.Union([RunExitSchema, Type.Array(RunExitSchema, { description: 'A concurrently step: each runner\'s exit, codes ascending, then "killed"' })]),
     tree: Type.Record(Type.String(), Type.Unknown()),
   },
   { additionalProperties: false },
@@ -16,8 +19,12 @@ export const RunOutcomeSchema = Type.Object(
 
 export const GoldenSchema = Type.Object({ runs: Type.Array(RunOutcomeSchema) }, { additionalProperties: false });
 
+/** How one runner's run ended. */
+export type RunExit = number | 'killed';
+
 export interface RunOutcome {
-  exit: number | 'killed';
+  /** One run step's exit, or a concurrently step's exits (sorted). */
+  exit: RunExit | RunExit[];
   tree: Tree;
 }
 

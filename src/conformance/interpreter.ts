@@ -7,7 +7,7 @@
 
 import type { Tree } from './normalize.ts';
 import type { Scenario } from './scenario.ts';
-import type { RunStep } from './steps.ts';
+import type { ConcurrentRun, RunStep } from './steps.ts';
 import type { PlacedEntry, Placeholders } from './tree.ts';
 import { placeEntries, substitute } from './tree.ts';
 
@@ -29,12 +29,15 @@ export interface ScenarioBackend<Exit> {
   advanceClock(seconds: number): void;
   /** `run`: runs the runner once and says how it ended. */
   run(step: RunStep, invocation: Invocation): Promise<Exit>;
+  /** `concurrently`: starts one runner per invocation at once and says how each ended, in the same order. */
+  runTogether(runs: readonly ConcurrentRun[], invocations: readonly Invocation[]): Promise<Exit[]>;
   /** The normalised tree under the root now. */
   snapshot(): Tree;
 }
 
 export interface InterpretedRun<Exit> {
-  readonly exit: Exit;
+  /** A run step's exit; a concurrently step's exits, sorted (sortedExits). */
+  readonly exit: Exit | Exit[];
   readonly tree: Tree;
 }
 
@@ -42,7 +45,20 @@ function unknownStep(step: never): never {
   throw new Error(`unknown step kind: ${JSON.stringify(step)}`);
 }
 
-function invocationOf(step: RunStep, p: Placeholders): Invocation {
+/**
+ * The exits of runners that ran together, in one order whatever order they ended in: which runner got
+ * which job is up to timing, so only how many ended each way is the scenario's outcome. Codes ascending,
+ * then words ("killed") in code-unit order.
+ */
+export function sortedExits<Exit>(exits: readonly Exit[]): Exit[] {
+  return [...exits].sort((a, b) => {
+    if (typeof a === 'number' && typeof b === 'number') return a - b;
+    if (typeof a === 'number' || typeof b === 'number') return typeof a === 'number' ? -1 : 1;
+    return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+  });
+}
+
+function invocationOf(step: RunStep | ConcurrentRun, p: Placeholders): Invocation {
   return { folder: substitute(step.folder ?? '{ROOT}/watch', p), args: step.run.map((arg) => substitute(arg, p)) };
 }
 
@@ -53,7 +69,10 @@ export async function interpretScenario<Exit>(scenario: Scenario, backend: Scena
   const runs: InterpretedRun<Exit>[] = [];
   for (const step of scenario.steps) {
     if ('run' in step) runs.push({ exit: await backend.run(step, invocationOf(step, p)), tree: backend.snapshot() });
-    else if ('advance_clock_seconds' in step) backend.advanceClock(step.advance_clock_seconds);
+    else if ('concurrently' in step) {
+      const invocations = step.concurrently.map((run) => invocationOf(run, p));
+      runs.push({ exit: sortedExits(await backend.runTogether(step.concurrently, invocations)), tree: backend.snapshot() });
+    } else if ('advance_clock_seconds' in step) backend.advanceClock(step.advance_clock_seconds);
     else if ('write' in step) backend.write(placeEntries(step.write, p));
     else unknownStep(step);
   }

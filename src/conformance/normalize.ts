@@ -13,12 +13,15 @@ const DURATION_KEYS = new Set(['duration_seconds']);
 
 export interface NormaliseContext {
   readonly root: string;
+  /** Masks the ids of shared runners of the host the scenario ran on (filing-names.ts's runnerIdMasker). */
+  readonly maskRunnerIds?: (text: string) => string;
   /** Keep destination suffixes as they are (fault tests that must tell two stamped copies apart). */
   readonly keepStamps?: boolean;
 }
 
 export function normaliseString(text: string, ctx: NormaliseContext): string {
-  const rooted = text.replaceAll(ctx.root, '{ROOT}');
+  // Ids first: a root that is a prefix of the host name (`/scenario`, `scenario-host`) must not split one.
+  const rooted = (ctx.maskRunnerIds?.(text) ?? text).replaceAll(ctx.root, '{ROOT}');
   return ctx.keepStamps === true ? rooted : maskStamps(rooted);
 }
 

@@ -90,7 +90,7 @@ function tailLines(text: string, lines: number): string[] {
 
 /** The runs whose exit differs from the golden's: what the implementation said there is the first clue. */
 function runsWithOtherExit(v: Verdict): number[] {
-  return [...new Set(v.differences.filter((d) => d.file === null && d.at === 'exit').map((d) => d.run))];
+  return [...new Set(v.differences.filter((d) => d.file === null && (d.at === 'exit' || d.at.startsWith('exit['))).map((d) => d.run))];
 }
 
 export interface LineOptions {
@@ -98,17 +98,27 @@ export interface LineOptions {
   readonly maxDifferences?: number;
 }
 
+/** How a log is named in a report: `run 2`, or `run 2 (runner 3)` for one runner of a concurrently step. */
+function logNames(logs: readonly ExternalRunLog[]): string[] {
+  return logs.map((log, i) => {
+    const same = logs.filter((other) => other.run === log.run);
+    return same.length === 1 ? `run ${log.run + 1}` : `run ${log.run + 1} (runner ${logs.slice(0, i).filter((other) => other.run === log.run).length + 1})`;
+  });
+}
+
 function failureBlock(v: Verdict, maxDifferences: number): string[] {
   if (v.outcome === 'error') return [`FAIL ${v.id}: error: ${v.error ?? 'unknown'}`, `  (${v.description})`];
   const lines = [`FAIL ${v.id}: ${v.description}`, ...v.differences.slice(0, maxDifferences).map((d) => `  ${differenceText(d)}`)];
   const more = v.differences.length - maxDifferences;
   if (more > 0) lines.push(`  … and ${more} more difference${more === 1 ? '' : 's'} (all of them in --report)`);
+  const names = logNames(v.logs);
   for (const run of runsWithOtherExit(v)) {
-    const log = v.logs[run];
-    if (log === undefined) continue;
-    const tail = tailLines(log.stderr, 10);
-    lines.push(tail.length === 0 ? `  run ${run + 1} wrote nothing to stderr` : `  run ${run + 1} stderr (last ${tail.length} line${tail.length === 1 ? '' : 's'}):`);
-    lines.push(...tail.map((line) => `    | ${line}`));
+    for (const [i, log] of v.logs.entries()) {
+      if (log.run !== run) continue;
+      const tail = tailLines(log.stderr, 10);
+      lines.push(tail.length === 0 ? `  ${names[i] ?? ''} wrote nothing to stderr` : `  ${names[i] ?? ''} stderr (last ${tail.length} line${tail.length === 1 ? '' : 's'}):`);
+      lines.push(...tail.map((line) => `    | ${line}`));
+    }
   }
   return lines;
 }
@@ -219,10 +229,11 @@ const tailOf = (text: string): string => (text.length > JUNIT_TAIL ? `…${text.
 
 /** Each run's command, exit, and the tails of its stdout and stderr. */
 function runLogText(logs: readonly ExternalRunLog[]): string {
+  const names = logNames(logs);
   return logs
     .map((log, i) =>
       [
-        `run ${i + 1}: ${log.command}`,
+        `${names[i] ?? ''}: ${log.command}`,
         `exit: ${String(log.exit)} after ${log.durationMs} ms`,
         `stdout:${log.stdout === '' ? ' (empty)' : `\n${tailOf(log.stdout)}`}`,
         `stderr:${log.stderr === '' ? ' (empty)' : `\n${tailOf(log.stderr)}`}`,

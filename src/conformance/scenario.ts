@@ -77,6 +77,9 @@ export function scenarioProblems(value: unknown): string[] {
     if (isRunStep(step) && !step.run.includes('--once') && step.stop_after_seconds === undefined) {
       problems.push(`step ${i}: a continuous run needs stop_after_seconds`);
     }
+    if ('concurrently' in step && step.concurrently.some((run) => !run.run.includes('--once'))) {
+      problems.push(`step ${i}: every runner of a concurrently step runs with --once (nothing would stop the others)`);
+    }
     if (isRunStep(step) && faultFieldsOf(step).length > 1) {
       problems.push(`step ${i}: at most one of crash_at_fs_op, power_cut_at_fs_op and fail_fs_op`);
     }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { decodeName, nodePathOf } from '../path-bytes.ts';
 import type { Tree } from './normalize.ts';
 import { isPrivateRunnerFile, normaliseFile, normaliseString } from './normalize.ts';
+import { runnerIdMasker } from '../runner/filing-names.ts';
 
 export type SnapshotKind = 'directory' | 'symlink' | 'file' | 'other';
 
@@ -40,11 +41,17 @@ export interface SnapshotOptions {
   readonly keepStamps?: boolean;
   /** Include the runner's private lock files, which goldens leave out (tests of the lock itself). */
   readonly keepPrivate?: boolean;
+  /** The host the runners ran on: their shared-runner ids become `<RUNNER>`. */
+  readonly host?: string;
 }
 
 /** Files, symlinks and empty directories under `root`, in code-unit order, normalised against `root`. */
 export function snapshotTree(reader: TreeReader, root: string, options: SnapshotOptions = {}): Tree {
-  const ctx = { root, keepStamps: options.keepStamps === true };
+  const ctx = {
+    root,
+    keepStamps: options.keepStamps === true,
+    ...(options.host === undefined ? {} : { maskRunnerIds: runnerIdMasker(options.host) }),
+  };
   const tree: Tree = {};
   const walk = (dir: string, relative: string): void => {
     const names = reader.list(dir).sort(byCodeUnits);
@@ -66,6 +73,6 @@ export function snapshotTree(reader: TreeReader, root: string, options: Snapshot
 }
 
 /** The snapshot of a directory on the real disk. */
-export function snapshotDirectory(root: string): Tree {
-  return snapshotTree(nodeTreeReader, root);
+export function snapshotDirectory(root: string, options: SnapshotOptions = {}): Tree {
+  return snapshotTree(nodeTreeReader, root, options);
 }

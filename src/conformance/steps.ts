@@ -21,6 +21,20 @@ export const FsFailureSchema = Type.Object(
     only: Type.Optional(
       Type.Literal('writes', { description: 'Only operations that need new space fail (exclusive writes, mkdir): a full disk' }),
     ),
+    reply_lost: Type.Optional(
+      Type.Boolean({
+        description: 'A link or rename happens and then reports the code, as a network client retrying a call whose reply was lost does (other operations fail without happening)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** One runner of a `concurrently` step: its arguments and folder, no fault and no scheduled stop. */
+export const ConcurrentRunSchema = Type.Object(
+  {
+    run: Type.Array(Type.String(), { description: 'Arguments after the watch folder; must include "--once"' }),
+    folder: Type.Optional(Type.String({ description: 'The folder argument (default "{ROOT}/watch")' })),
   },
   { additionalProperties: false },
 );
@@ -42,6 +56,14 @@ export const StepSchema = Type.Union([
     { additionalProperties: false, description: 'Run the runner once on the folder with these arguments' },
   ),
   Type.Object(
+    { concurrently: Type.Array(ConcurrentRunSchema, { minItems: 2, maxItems: 8 }) },
+    {
+      additionalProperties: false,
+      description:
+        'Start one runner process per entry at once, on one tree, and wait for all of them; the golden records their exits sorted, so which runner ended how is not compared',
+    },
+  ),
+  Type.Object(
     { advance_clock_seconds: Type.Number({ minimum: 0 }) },
     { additionalProperties: false, description: 'Let this many seconds pass before the next step' },
   ),
@@ -53,6 +75,7 @@ export const StepSchema = Type.Union([
 
 export type Step = Type.Static<typeof StepSchema>;
 export type RunStep = Extract<Step, { run: string[] }>;
+export type ConcurrentRun = Type.Static<typeof ConcurrentRunSchema>;
 
 export function isRunStep(step: Step): step is RunStep {
   return 'run' in step;

@@ -117,6 +117,31 @@ export function maskStamps(text: string): string {
   return text.replace(STAMP, STAMP_MASK);
 }
 
+// --- Shared runners' ids (--shared: membership.ts names a lease and a folder after one) ------------------
+
+/** The host name as a name part: letters, digits, dots and dashes only. */
+function hostPartOf(host: string): string {
+  return host.replace(/[^A-Za-z0-9.-]/g, '_') || 'host';
+}
+
+/** `<host>-<pid>-<start in base 36>`: what tells the runners of one folder apart (R11.28). */
+export function runnerIdOf(host: string, pid: number, startedMs: number): string {
+  return `${hostPartOf(host)}-${pid}-${startedMs.toString(36)}`;
+}
+
+export const RUNNER_ID_MASK = '<RUNNER>';
+
+/**
+ * What replaces the id of every runner of `host` in a text by `<RUNNER>`: its pid and start differ between
+ * two correct runs, as a collision stamp does (a runner of another host, say one a scenario's tree names,
+ * stays).
+ */
+export function runnerIdMasker(host: string): (text: string) => string {
+  const part = hostPartOf(host).replace(/[.]/g, '\\.');
+  const id = new RegExp(`(?<![A-Za-z0-9-])${part}-\\d+-[0-9a-z]+(?![A-Za-z0-9])`, 'g');
+  return (text) => text.replace(id, RUNNER_ID_MASK);
+}
+
 // --- The lock and its scratch names (all inside the watch folder itself) -------------------------------
 
 export const LOCK_NAME = '.runner.lock';

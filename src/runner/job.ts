@@ -29,11 +29,6 @@ export interface JobContext extends ExecutionContext {
   readonly worker: number;
   /** The outputs of the jobs in flight (--max-workers), shared by every worker. */
   readonly inFlight: OutputsInFlight;
-  /**
-   * --shared: a claim that reports ENOENT is looked for in running/ (layout.running is this runner's own
-   * folder there), since a network client's retried rename reports ENOENT after it succeeded.
-   */
-  readonly sharedFolder?: boolean;
 }
 
 export type JobOutcome =
@@ -62,7 +57,12 @@ async function renameFailure(deps: Deps, from: string, to: string): Promise<{ re
   }
 }
 
-async function claim(deps: Deps, layout: Layout, name: string, sharedFolder: boolean): Promise<JobOutcome | null> {
+/**
+ * Renames `pending/<name>` into running/ (with --shared, layout.running is this runner's own folder there).
+ * A claim that reports ENOENT is looked for where it went: a network client whose reply was lost sends the
+ * rename again, and the retry finds the source gone although the first one moved it.
+ */
+async function claim(deps: Deps, layout: Layout, name: string): Promise<JobOutcome | null> {
   const target = join(layout.running, name);
   try {
     await deps.fs.lstat(target);
@@ -73,8 +73,9 @@ async function claim(deps: Deps, layout: Layout, name: string, sharedFolder: boo
   let failure = await renameFailure(deps, join(layout.pending, name), target);
   // running/ itself was removed (say with the JobSpec of the previous job in it): create it again, once.
   if (failure?.code === 'ENOENT' && (await recreateIfMissing(deps, layout, layout.running))) failure = await renameFailure(deps, join(layout.pending, name), target);
-  // Nobody but this runner renames into its own folder: the name there is our claim, done.
-  if (failure?.code === 'ENOENT' && sharedFolder && (await lstatOrNull(deps.fs, target)) !== null) failure = null;
+  // Nobody but this runner renames into its running/ folder (the lock's or its lease's), and the name was
+  // free just before: a name there now is our claim, done.
+  if (failure?.code === 'ENOENT' && (await lstatOrNull(deps.fs, target)) !== null) failure = null;
   if (failure !== null) {
     const { code } = failure;
     if (code === 'ENOENT') return { kind: 'not-claimed', why: 'vanished', detail: 'taken by another process' };
@@ -100,7 +101,7 @@ function notStarted(): Execution {
  */
 export async function processJob(ctx: JobContext, name: string, planned: () => void = () => undefined): Promise<JobOutcome> {
   const { deps, layout } = ctx;
-  const unclaimed = await claim(deps, layout, name, ctx.sharedFolder === true);
+  const unclaimed = await claim(deps, layout, name);
   if (unclaimed !== null) return unclaimed;
   deps.log.event('claim', `Claimed ${name}: moved to running/`, { job: name });
   ctx.running.add(name);

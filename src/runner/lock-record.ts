@@ -4,7 +4,7 @@
 // lock-liveness.ts's.
 
 import type { Fs } from '../ports.ts';
-import { fsErrorCode } from '../ports.ts';
+import { fsErrorCode, lstatOrNull } from '../ports.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
 
 export interface LockRecord {
@@ -172,4 +172,21 @@ export async function readLockRecord(fs: Fs, path: string): Promise<LockRecord |
 /** Creates `path` exclusively with the record in it, fsynced (a failed write may leave the file behind). */
 export async function writeLockRecord(fs: Fs, path: string, record: LockRecord): Promise<void> {
   await fs.writeFileExclusive(path, encode(record));
+}
+
+/**
+ * Writes `record` to the private `temp` and renames it over `path`. A rename that reports ENOENT while
+ * the temp is gone and `path` holds exactly these bytes was done: a network client whose reply was lost
+ * sends it again, and the retry finds its source moved. (Anything else is the error it says.)
+ */
+export async function replaceLockRecord(fs: Fs, temp: string, path: string, record: LockRecord): Promise<void> {
+  const bytes = encode(record);
+  await fs.writeFileExclusive(temp, bytes);
+  try {
+    await fs.rename(temp, path);
+  } catch (error) {
+    if (fsErrorCode(error) !== 'ENOENT' || (await lstatOrNull(fs, temp)) !== null) throw error;
+    const now = await fs.readFile(path).catch((readError: unknown) => void fsErrorCode(readError));
+    if (now === undefined || now.length !== bytes.length || now.some((byte, i) => byte !== bytes[i])) throw error;
+  }
 }

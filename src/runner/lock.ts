@@ -9,13 +9,13 @@
 
 import { join } from 'node:path';
 import type { Deps } from '../ports.ts';
-import { fsErrorCode, ignoreMissing, lstatOrNull } from '../ports.ts';
+import { fsErrorCode, ignoreMissing, linkNoReplace, lstatOrNull } from '../ports.ts';
 import type { Layout } from './layout.ts';
 import { lockAsideNameOf, lockTempNameOf, pidOfLockScratch, sharedLockTempNameOf } from './filing-names.ts';
 import type { OrphanEnd } from './lock-liveness.ts';
 import { holderState, terminateOrphan } from './lock-liveness.ts';
 import type { LockActivity, LockRecord, WorkerChild } from './lock-record.ts';
-import { childrenOf, readLockRecord, writeLockRecord } from './lock-record.ts';
+import { childrenOf, readLockRecord, replaceLockRecord, writeLockRecord } from './lock-record.ts';
 
 /** One worker's part of the lock record: its FFmpeg child and what that child encodes. */
 export interface ChildRecorder {
@@ -49,14 +49,18 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 const tempOf = (layout: Layout, pid: number): string => join(layout.root, lockTempNameOf(pid));
 
-/** Writes `record` to our temp file, then links it into place; false when a lock already exists. */
-async function createLock(deps: Deps, layout: Layout, record: LockRecord, temp = tempOf(layout, deps.host.pid)): Promise<boolean> {
+/**
+ * Writes `record` to its place's private temp, then links it into place (never replacing anything); false
+ * when a record is there already. The lock is created so, and so is a shared runner's first lease.
+ */
+export async function createRecord(deps: Deps, place: RecordPlace, record: LockRecord): Promise<boolean> {
+  const { temp } = place;
   await ignoreMissing(deps.fs.unlink(temp));
   try {
     // Inside the try: a write that fails half-way (ENOSPC) leaves a temp file that must go too.
     await writeLockRecord(deps.fs, temp, record);
     try {
-      await deps.fs.link(temp, layout.lock);
+      await linkNoReplace(deps.fs, temp, place.path);
       return true;
     } catch (error) {
       if (fsErrorCode(error) === 'EEXIST') return false;
@@ -66,6 +70,8 @@ async function createLock(deps: Deps, layout: Layout, record: LockRecord, temp =
     await ignoreMissing(deps.fs.unlink(temp));
   }
 }
+
+const createLock = (deps: Deps, layout: Layout, record: LockRecord, temp: string): Promise<boolean> => createRecord(deps, { path: layout.lock, temp }, record);
 
 /** Where a record lives: its file, and the private temp each update is written to before it is renamed over. */
 export interface RecordPlace {
@@ -92,9 +98,8 @@ export function holdRecord(deps: Deps, place: RecordPlace, record: LockRecord): 
       const record = next(current);
       await ignoreMissing(deps.fs.unlink(temp));
       // A write that fails (ENOSPC) leaves its temp file behind; the next holder's sweep removes it.
-      await writeLockRecord(deps.fs, temp, record);
       // Renaming over our own lock replaces nothing anyone else owns.
-      await deps.fs.rename(temp, place.path);
+      await replaceLockRecord(deps.fs, temp, place.path, record);
       current = record;
     });
     queue = done.catch(() => undefined);

@@ -1,5 +1,6 @@
 // A runner's membership of a folder worked by several runners (--shared; SPEC R11.27–R11.32), on one host
-// or on several sharing one NAS folder. The one module that makes and recognises its names:
+// or on several sharing one NAS folder. The one module that makes and recognises these names of a runner
+// id (the id itself, like every name part, is filing-names.ts's):
 //   .runners/<id>.lease   the runner's lease: its identity (host, boot, pid, start), its FFmpeg children
 //                         and a beat it increments at least every third of its lease seconds, by writing a
 //                         private temp `.runners/.<id>.tmp` and renaming it over the lease.
@@ -15,12 +16,12 @@
 // A runner whose own folder is gone was taken over while it could not renew (frozen, cut off): its fence
 // fails, and it stops before publishing an output or filing a job, so every job is filed by one runner.
 
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
 import { fsErrorCode, ignoreMissing, lstatOrNull } from '../ports.ts';
 import type { Layout } from './layout.ts';
 import type { HeldLock, StoppedOrphan } from './lock.ts';
-import { holdRecord, stopOrphans } from './lock.ts';
+import { createRecord, holdRecord, stopOrphans } from './lock.ts';
 import type { LockRecord } from './lock-record.ts';
 import { readLockRecord } from './lock-record.ts';
 import { isJobSpecName, stemOf } from './filing-names.ts';
@@ -75,20 +76,14 @@ export interface Membership {
   leave(): Promise<void>;
 }
 
-/** A name part made of the host name: letters, digits, dots and dashes only. */
-function safe(part: string): string {
-  return part.replace(/[^A-Za-z0-9.-]/g, '_') || 'host';
-}
-
-export function runnerIdOf(host: string, pid: number, startedMs: number): string {
-  return `${safe(host)}-${pid}-${startedMs.toString(36)}`;
-}
+export { runnerIdOf } from './filing-names.ts';
 
 function leaseNameOf(id: string): string {
   return `${id}${LEASE_SUFFIX}`;
 }
 
-function idOfLeaseName(name: string): string | null {
+/** The runner id a name in `.runners/` is the lease of, or null (its temp, or anything else). */
+export function idOfLeaseName(name: string): string | null {
   return name.endsWith(LEASE_SUFFIX) && !name.startsWith('.') ? name.slice(0, -LEASE_SUFFIX.length) : null;
 }
 
@@ -112,15 +107,21 @@ async function ensureDir(deps: Deps, dir: string): Promise<boolean> {
   }
 }
 
-export async function joinMembership(deps: Deps, layout: Layout, identity: LockRecord, terms: LeaseTerms, id: string): Promise<Membership> {
+/**
+ * Makes this runner a member under `id`: its lease, then its folder. Null when a lease of that id exists
+ * already (a cloned container or host: same host name, pid and start): the caller picks another id.
+ */
+export async function joinMembership(deps: Deps, layout: Layout, identity: LockRecord, terms: LeaseTerms, id: string): Promise<Membership | null> {
   const { runners } = layout;
   const leasePath = join(runners, leaseNameOf(id));
   const running = join(layout.running, id);
   if (await ensureDir(deps, runners)) await deps.fs.fsyncDir(layout.root);
   // The lease first, then the folder: a folder in running/ without a lease is always a dead runner's.
   const record: LockRecord = { ...identity, lease: { id, beat: 0, seconds: terms.leaseSeconds } };
-  const held = holdRecord(deps, { path: leasePath, temp: join(runners, `.${id}.tmp`) }, record);
-  await held.update(() => record);
+  const place = { path: leasePath, temp: join(runners, `.${id}.tmp`) };
+  // Linked into place, not renamed: a live runner of this very id keeps its lease, and this one goes.
+  if (!(await createRecord(deps, place, record))) return null;
+  const held = holdRecord(deps, place, record);
   await deps.fs.fsyncDir(runners);
   await deps.fs.mkdir(running);
   await deps.fs.fsyncDir(layout.running);
@@ -249,7 +250,9 @@ export async function recoverTakenFolder(deps: Deps, layout: Layout, workerStart
     recovered.push(...(await recoverTakenFolder(deps, layout, workerStartedAt, join(folder, name))));
   }
   const onlyStems = new Set(names.filter(isJobSpecName).map(stemOf));
-  recovered.push(...(await recoverInterrupted({ deps, layout: { ...layout, running: folder }, workerStartedAt, onlyStems })));
+  // The results name where the runner taken over had each JobSpec, not the folder of the one taking over.
+  const originalFolder = join(layout.running, basename(folder));
+  recovered.push(...(await recoverInterrupted({ deps, layout: { ...layout, running: folder }, workerStartedAt, onlyStems, originalFolder })));
   await deps.fs.rmdir(folder).catch((error: unknown) => {
     // What recovery could not file stays, with its folder, for the next takeover.
     if (!['ENOTEMPTY', 'EEXIST'].includes(fsErrorCode(error))) throw error;

@@ -23,7 +23,7 @@
 
 import { dirname } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
-import { DISK_TROUBLE_CODES, fsErrorCode } from '../ports.ts';
+import { DISK_TROUBLE_CODES, fsErrorCode, linkNoReplace } from '../ports.ts';
 
 export type PublishMethod = 'link' | 'placeholder';
 
@@ -92,7 +92,7 @@ export async function probePublishing(deps: Deps, names: OutputNames): Promise<P
   const created = await attempt(() => fs.writeFileExclusive(partial, EMPTY));
   if (created !== null) return refusal(created, partial, 'creating');
 
-  const linked = await attempt(() => fs.link(partial, output));
+  const linked = await attempt(() => linkNoReplace(fs, partial, output));
   if (linked === null) return (await removeProbeFiles(deps, [output, partial])) ?? { ok: true, method: 'link' };
   if (linked.code === 'EEXIST' || DISK_TROUBLE_CODES.has(linked.code)) {
     await discard(deps, partial);
@@ -123,7 +123,7 @@ export async function publishOutput(deps: Deps, names: OutputNames, method: Publ
   const { output, partial } = names;
   const first = await attempt(async () => {
     await deps.fs.fsyncFile(partial);
-    await (method === 'link' ? deps.fs.link(partial, output) : deps.fs.writeFileExclusive(output, EMPTY));
+    await (method === 'link' ? linkNoReplace(deps.fs, partial, output) : deps.fs.writeFileExclusive(output, EMPTY));
   });
   if (first !== null) {
     if (first.code === 'EEXIST') return `Output already exists: ${output}`;

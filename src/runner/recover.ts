@@ -18,7 +18,7 @@
 
 import { dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
-import { lstatOfListed, lstatOrNull, sameFile } from '../ports.ts';
+import { linkNoReplace, lstatOfListed, lstatOrNull, sameFile } from '../ports.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
 import { defaultJobId } from '../jobspec/parse.ts';
 import type { FinalStatus } from '../result.ts';
@@ -42,6 +42,11 @@ export interface RecoveryContext {
    * any other temp may be a live runner's settle under way. Absent: every temp is (a lone runner).
    */
   readonly onlyStems?: ReadonlySet<string>;
+  /**
+   * --shared: where the runner taken over had these JobSpecs (`running/<its id>`), which the results name
+   * as original_path; by default the folder they are recovered from.
+   */
+  readonly originalFolder?: string;
 }
 
 /**
@@ -97,7 +102,7 @@ async function completeOrDropTemps(deps: Deps, destination: SettledFolder, onlyS
     if (present.has(jobSpecName)) {
       const outcome = await committedOutcome(deps, join(folder, name), means);
       if (!present.has(resultName)) {
-        await deps.fs.link(join(folder, name), join(folder, resultName));
+        await linkNoReplace(deps.fs, join(folder, name), join(folder, resultName));
         present.add(resultName);
       }
       finished.push({ kind: 'committed', name: jobSpecName, ...outcome, settled: { folder, jobSpecName, resultName } });
@@ -196,7 +201,7 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<Recovere
   for (const name of uncommitted) {
     const path = join(layout.running, name);
     const identity = await identityOf(deps, path);
-    const result = buildRecoveredResult({ ...identity, jobspecPath: path, atMs: deps.clock.now(), workerStartedAt: ctx.workerStartedAt });
+    const result = buildRecoveredResult({ ...identity, jobspecPath: join(ctx.originalFolder ?? layout.running, name), atMs: deps.clock.now(), workerStartedAt: ctx.workerStartedAt });
     const where = await settleJob(deps, layout, name, result);
     filed.push({ kind: 'interrupted', name, status: result.final_status, jobId: result.job_id, reason: INTERRUPTED, settled: where });
   }

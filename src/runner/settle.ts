@@ -17,7 +17,7 @@
 
 import { basename, dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
-import { fsErrorCode, lstatOrNull, sameFile } from '../ports.ts';
+import { fsErrorCode, linkNoReplace, lstatOrNull, sameFile } from '../ports.ts';
 import type { JobResult } from '../result.ts';
 import { formatTimestamp, serializeResult } from '../result.ts';
 import type { Layout } from './layout.ts';
@@ -63,7 +63,7 @@ async function freeStem(deps: Deps, folder: string, stem: string): Promise<strin
  */
 async function commitJobSpec(deps: Deps, from: string, to: string): Promise<'linked' | 'renamed' | 'vanished'> {
   try {
-    await deps.fs.link(from, to);
+    await linkNoReplace(deps.fs, from, to);
     return 'linked';
   } catch (error) {
     const code = fsErrorCode(error);
@@ -101,7 +101,7 @@ export async function settleJob(
   if (how === 'vanished') return fileWithoutJobSpec(deps, layout, { jobSpecName, entry: options.entry ?? null, temp, bytes, resultName: names.resultName });
   await deps.fs.fsyncDir(folder);
 
-  await deps.fs.link(temp, join(folder, names.resultName));
+  await linkNoReplace(deps.fs, temp, join(folder, names.resultName));
 
   if (how === 'linked') {
     // Already committed: if someone removed the running/ name meanwhile, there is nothing left to do.
@@ -118,7 +118,7 @@ export async function settleJob(
 
 /** The durable temp file becomes `result` (no clobber), and the folder is fsynced (a JobSpec that left running/). */
 async function publishTemp(deps: Deps, temp: string, result: string): Promise<void> {
-  await deps.fs.link(temp, result);
+  await linkNoReplace(deps.fs, temp, result);
   await deps.fs.unlink(temp);
   await deps.fs.fsyncDir(dirname(result));
 }

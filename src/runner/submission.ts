@@ -16,7 +16,7 @@
 
 import { join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
-import { fsErrorCode, ignoreMissing, lstatOrNull, sameFile } from '../ports.ts';
+import { fsErrorCode, ignoreMissing, linkNoReplace, lstatOrNull, sameFile } from '../ports.ts';
 import type { Layout } from './layout.ts';
 
 export type StageOutcome = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string };
@@ -69,16 +69,14 @@ export async function abandonSubmission(deps: Deps, staged: string): Promise<voi
 export async function linkSubmission(deps: Deps, layout: Layout, name: string, staged: string): Promise<LinkOutcome> {
   const target = join(layout.pending, name);
   try {
-    await deps.fs.link(staged, target);
+    await linkNoReplace(deps.fs, staged, target);
   } catch (error) {
     const code = fsErrorCode(error);
-    if (code !== 'EEXIST' || !(await isSameEntry(deps, staged, target))) {
-      await abandonSubmission(deps, staged);
-      if (code === 'EEXIST') return { ok: false, reason: `Cannot submit: ${target} already exists (nothing was replaced)` };
-      if (code === 'ENOENT') return { ok: false, reason: `Cannot submit: ${layout.pending} does not exist (is ${layout.root} a watch folder?)` };
-      if (code === 'EXDEV') return { ok: false, reason: `Cannot submit: ${layout.submitting} and ${layout.pending} must be on one filesystem (EXDEV)` };
-      return { ok: false, reason: failed('linking into', target, error) };
-    }
+    await abandonSubmission(deps, staged);
+    if (code === 'EEXIST') return { ok: false, reason: `Cannot submit: ${target} already exists (nothing was replaced)` };
+    if (code === 'ENOENT') return { ok: false, reason: `Cannot submit: ${layout.pending} does not exist (is ${layout.root} a watch folder?)` };
+    if (code === 'EXDEV') return { ok: false, reason: `Cannot submit: ${layout.submitting} and ${layout.pending} must be on one filesystem (EXDEV)` };
+    return { ok: false, reason: failed('linking into', target, error) };
   }
   // From here on the JobSpec is in pending/ and a runner may claim it at any moment: it is submitted,
   // whatever fails next. What fails is said, never turned into "not submitted".
@@ -95,12 +93,6 @@ export async function linkSubmission(deps: Deps, layout: Layout, name: string, s
     return { ok: true, path: target, warning: `removing ${staged} failed (${fsErrorCode(error)}): the runner drops it when it claims the JobSpec` };
   }
   return { ok: true, path: target, warning: null };
-}
-
-/** Whether two names are one file (an NFS link retried after it succeeded reports EEXIST). */
-async function isSameEntry(deps: Deps, a: string, b: string): Promise<boolean> {
-  const [one, two] = [await lstatOrNull(deps.fs, a), await lstatOrNull(deps.fs, b)];
-  return one !== null && two !== null && sameFile(one, two);
 }
 
 /**
