@@ -150,6 +150,11 @@ export interface Host {
   readonly hostname: string;
   /** Identifies the current boot (Linux: /proc/sys/kernel/random/boot_id), or null when unknown. */
   readonly bootId: string | null;
+  /**
+   * Identifies the PID namespace this process sees pids in (Linux: the link /proc/self/ns/pid), or null
+   * when unknown: containers of one kernel share its boot, and may share a host name, but not their pids.
+   */
+  readonly pidNamespace: string | null;
   isAlive(pid: number): boolean;
   /** An opaque start time of process `pid`, so a reused pid can be told apart; null when unknown. */
   startTimeOf(pid: number): Promise<string | null>;

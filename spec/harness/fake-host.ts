@@ -13,6 +13,7 @@ export function createFakeHost(pid: number = FAKE_HOST.pid, running: ReadonlySet
     pid,
     hostname: FAKE_HOST.hostname,
     bootId: null,
+    pidNamespace: null,
     isAlive: (other) => other === FAKE_HOST.livePid || other === pid || running.has(other),
     startTimeOf: async () => null,
     isFfmpeg: async () => false,

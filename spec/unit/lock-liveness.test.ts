@@ -44,6 +44,7 @@ function modelledHost(processes: Readonly<Record<number, ProcessModel>>, bootId:
       pid: FAKE_HOST.pid,
       hostname: FAKE_HOST.hostname,
       bootId,
+      pidNamespace: null,
       isAlive: alive,
       startTimeOf: async (pid) => (pid === FAKE_HOST.pid ? 'our-start' : alive(pid) ? (processes[pid]?.startTime ?? null) : null),
       isFfmpeg: async (pid) => alive(pid) && processes[pid]?.ffmpeg === true,

@@ -86,6 +86,27 @@ describe('membership (--shared)', () => {
     expect(setup.vol.readdirSync('/w/running')).toEqual([id]);
   });
 
+  it('a runner of this host, boot and PID namespace whose process is gone (or whose pid is ours now) is taken over at once; one of another namespace waits for its beat', async () => {
+    const setup = memDeps({ dirs: ['/w/pending', '/w/running', '/w/completed', '/w/failed'] });
+    const alive = new Set([1, 2]);
+    const on = (pid: number, ns: string): Deps => ({
+      ...setup.deps,
+      host: { ...setup.deps.host, hostname: 'node', bootId: 'boot-1', pidNamespace: ns, pid, isAlive: (p) => alive.has(p) },
+    });
+    const join = async (pid: number, ns: string, startedMs: number): Promise<Membership> => joinMembership(on(pid, ns), layout, await ownRecord(on(pid, ns), 'now'), TERMS, runnerIdOf('node', pid, startedMs));
+    const gone = await join(2, 'pid:[1]', 0); // pid 2 of namespace 1: dies below
+    const other = await join(2, 'pid:[2]', 1); // pid 2 of another container, alive there, unseen from namespace 1
+    const restarted = await join(1, 'pid:[3]', 2); // the container of namespace 3 before its restart, as pid 1
+    alive.delete(2);
+    const taker = await join(1, 'pid:[1]', 3);
+    await taker.takeOverExpired();
+    expect(taker.drainTaken().map((t) => t.id)).toEqual([gone.id]);
+    const again = await join(1, 'pid:[3]', 4); // namespace 3's runner restarted: pid 1 again, its old lease is its own past
+    await again.takeOverExpired();
+    expect(again.drainTaken().map((t) => t.id)).toEqual([restarted.id]);
+    expect(setup.vol.readdirSync('/w/.runners')).toEqual([`${again.id}.lease`, `${other.id}.lease`, `${taker.id}.lease`].sort());
+  });
+
   it('leaving removes the folder and the lease', async () => {
     const { setup, a } = twoHosts();
     const member = await joinMembership(a, layout, await ownRecord(a, 'now'), TERMS, runnerIdOf('host-a', 11, setup.clock.now()));

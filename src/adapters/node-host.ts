@@ -1,7 +1,7 @@
 // The operating-system facts for the single-instance lock and orphan cleanup (contract §11). Pids come
 // from a lock file on disk, which may be stale, corrupt or hostile: every entry point checks the pid first,
 // because kill(0, …) signals our own process group and kill(-1, …) every process we may signal.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ export function createNodeHost(): Host {
     pid: process.pid,
     hostname: os.hostname(),
     bootId: readBootId(),
+    pidNamespace: readPidNamespace(),
     isAlive,
     startTimeOf,
     isFfmpeg,
@@ -32,6 +33,14 @@ function readBootId(): string | null {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
   } catch {
     return null; // not Linux: pid liveness alone decides
+  }
+}
+
+function readPidNamespace(): string | null {
+  try {
+    return readlinkSync('/proc/self/ns/pid') || null;
+  } catch {
+    return null; // not Linux, or /proc not mounted: host and boot alone decide
   }
 }
 

@@ -17,7 +17,12 @@ async function isSameProcess(deps: Deps, pid: number, startTime: string | null):
   return now === null || now === startTime;
 }
 
-/** 'foreign' for another host's lock (its pids mean nothing here), else whether the holder lives. */
+/**
+ * 'foreign' for another host's lock (its pids mean nothing here), else whether the holder lives. A lone
+ * runner's lock is judged by pid even when it names another PID namespace of this host (pid_ns): a
+ * container restarted under its own host name is in a new one, and must take its own old lock over; a
+ * shared runner's lease has a beat to be judged by instead (membership.ts).
+ */
 export async function holderState(deps: Deps, holder: LockRecord): Promise<'alive' | 'dead' | 'foreign'> {
   if (holder.host !== deps.host.hostname) return 'foreign';
   // A lock from an earlier boot is stale whatever its pid names now; our own pid in it is pid reuse.

@@ -14,6 +14,11 @@ export interface LockRecord {
   readonly boot_id: string | null;
   /** The runner process's own start time, so a reused pid is not taken for the runner. */
   readonly start_time: string | null;
+  /**
+   * The PID namespace its pid is in (Host.pidNamespace), when known: a holder in another one (another
+   * container of this kernel, with this host name) cannot be judged by its pid from here.
+   */
+  readonly pid_ns?: string;
   readonly started_at: string;
   readonly ffmpeg_pid: number | null;
   readonly ffmpeg_start_time: string | null;
@@ -98,8 +103,10 @@ function decode(bytes: Uint8Array): LockRecord | null {
   const activity = decodeActivity(v.activity, text, num);
   const workers = Array.isArray(v.workers) ? (v.workers as unknown[]).flatMap((raw) => decodeWorker(raw, text, num)) : [];
   const lease = decodeLease(v.lease, text, num);
+  const pidNs = text(v.pid_ns);
   return {
     ...record,
+    ...(pidNs === null ? {} : { pid_ns: pidNs }),
     ...(activity === null ? {} : { activity }),
     ...(workers.length === 0 ? {} : { workers }),
     ...(v.shared === true ? { shared: true as const } : {}),

@@ -209,6 +209,7 @@ export async function ownRecord(deps: Deps, startedAt: string): Promise<LockReco
     host: deps.host.hostname,
     boot_id: deps.host.bootId,
     start_time: await deps.host.startTimeOf(deps.host.pid),
+    ...(deps.host.pidNamespace === null ? {} : { pid_ns: deps.host.pidNamespace }),
     started_at: startedAt,
     ffmpeg_pid: null,
     ffmpeg_start_time: null,

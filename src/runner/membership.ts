@@ -9,8 +9,8 @@
 //                         so an ENOENT claim is checked by looking for the name in this folder.
 // Another runner's lease is judged by what this runner itself saw: its beat unchanged for its lease seconds
 // plus --takeover-seconds on this runner's own clock (no two hosts' clocks are ever compared), or, on the
-// same host and boot, its process gone. Only then is it taken over: its `running/<id>/` is renamed into
-// ours (`running/<ours>/<id>/`: one rename, so of two runners taking over the same one only one wins), its
+// same host, boot and PID namespace, its process gone. Only then is it taken over: its `running/<id>/` is
+// renamed into ours (`running/<ours>/<id>/`: one rename, so of two runners taking over the same one only one wins), its
 // FFmpeg stopped when it ran on this host, and its lease removed; the jobs in the taken folder are then
 // filed as "runner interrupted" by the usual recovery, restricted to their own result temps.
 // A runner whose own folder is gone was taken over while it could not renew (frozen, cut off): its fence
@@ -24,6 +24,7 @@ import type { HeldLock, StoppedOrphan } from './lock.ts';
 import { createRecord, holdRecord, stopOrphans } from './lock.ts';
 import type { LockRecord } from './lock-record.ts';
 import { readLockRecord } from './lock-record.ts';
+import { holderState } from './lock-liveness.ts';
 import { isJobSpecName, stemOf } from './filing-names.ts';
 import type { RecoveredJob } from './recover.ts';
 import { recoverInterrupted } from './recover.ts';
@@ -137,8 +138,18 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
     if (now === null || now.kind !== 'directory' || now.ino !== own.ino || now.dev !== own.dev) throw new LeaseLost(running);
   }
 
-  function isExpired(other: LockRecord, otherId: string): boolean {
-    if (other.host === identity.host && other.boot_id !== null && other.boot_id === identity.boot_id && !deps.host.isAlive(other.pid)) return true;
+  /**
+   * Whether this runner can see the other's process: the same host name, boot and PID namespace. Host
+   * names repeat (two NAS clients both called `render`, containers given one `--hostname`), a boot id is
+   * one kernel, and containers of one kernel each have their own pids.
+   */
+  function seesProcessOf(other: LockRecord): boolean {
+    return other.host === identity.host && other.boot_id !== null && other.boot_id === identity.boot_id && other.pid_ns !== undefined && other.pid_ns === identity.pid_ns;
+  }
+
+  async function isExpired(other: LockRecord, otherId: string): Promise<boolean> {
+    // Its process gone (or its pid ours now: pid reuse, as a restarted container's pid 1 is).
+    if (seesProcessOf(other) && (await holderState(deps, other)) === 'dead') return true;
     const beat = other.lease?.beat ?? -1;
     const now = deps.clock.now();
     const last = seen.get(otherId);
@@ -186,7 +197,7 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
     }
     for (const [otherId, path] of leases) {
       const record = await readLockRecord(deps.fs, path);
-      if (record === null || !isExpired(record, otherId)) continue;
+      if (record === null || !(await isExpired(record, otherId))) continue;
       const folder = await take(otherId, record);
       if (folder !== null) taken.push(folder);
     }
