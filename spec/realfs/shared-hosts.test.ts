@@ -102,7 +102,8 @@ describe.skipIf(!canUnshare)('three runners on three "hosts" (namespaces), one s
     expect(jobspecs.sort()).toEqual(names);
     expect(results.sort()).toEqual(names.map((n) => n.replace(/\.json$/, '.result.json')));
     expect(readdirSync(join(box.watch, 'running'))).toEqual([]);
-    // Per runner, from where each result says its JobSpec was run (running/<runner id>/…).
+    // Per runner, from where each result says its JobSpec was run (running/<runner id>/…; a job taken over
+    // names the folder of the runner it was taken from, R11.30).
     const byRunner = new Map<string, number>();
     for (const result of results) {
       const folder = existsSync(join(box.watch, 'completed', result)) ? 'completed' : 'failed';
@@ -116,6 +117,13 @@ describe.skipIf(!canUnshare)('three runners on three "hosts" (namespaces), one s
     // No output twice: each completed job's output exists once, and nothing else is in out/.
     const completed = readdirSync(join(box.watch, 'completed')).filter((n) => n.endsWith('.result.json')).length;
     expect(readdirSync(box.out).filter((n) => !n.endsWith('.partial'))).toHaveLength(completed);
-    process.stdout.write(`shared hosts: ${JSON.stringify(Object.fromEntries(byRunner))}, completed ${completed}, failed ${JOBS - completed}\n`);
+    // Filed per runner, from each one's own lines: its jobs, and the jobs of runners it took over.
+    const filings = (host: ChildProcess): { filed: number; recovered: number } => ({
+      filed: (logOf(host).match(/\b(COMPLETED|FAILED|PARTIAL): job\d+\.json ->/g) ?? []).length,
+      recovered: (logOf(host).match(/\bRecovered job\d+\.json:/g) ?? []).length,
+    });
+    const perHost = { 'host-one': filings(one), 'host-two (killed)': filings(two), 'host-three (frozen)': filings(three) };
+    expect(Object.values(perHost).reduce((sum, f) => sum + f.filed + f.recovered, 0)).toBe(JOBS);
+    process.stdout.write(`shared hosts: filed by ${JSON.stringify(perHost)}; run in ${JSON.stringify(Object.fromEntries(byRunner))}; completed ${completed}, failed ${JOBS - completed}\n`);
   });
 });
