@@ -176,6 +176,7 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
   const working = membership === null ? stop : AbortSignal.any([stop, lost.signal]);
   const jobLayout = membership === null ? layout : { ...layout, running: membership.running };
   const running = new Set<string>();
+  let diskHalted = false;
   const onStop = (): void => sayStop(deps, stop, running);
   stop.addEventListener('abort', onStop, { once: true });
   try {
@@ -248,6 +249,7 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     // A failing disk (EIO, ENOSPC, …): stop claiming at once. Whatever is in running/ stays there and is
     // filed as interrupted by the next start, so pending/ is never drained into failed/.
     const code = fsErrorCode(error);
+    diskHalted = true;
     const message = error instanceof Error ? error.message : '';
     deps.log.event(
       'disk-error',
@@ -262,7 +264,7 @@ async function runWatchFolder(options: RunnerOptions, deps: Deps, stop: AbortSig
     if (membership === null) {
       await lock.release().catch((error: unknown) => deps.log.event('startup-error', `error: cannot remove ${layout.lock} (${fsErrorCode(error)})`));
     } else {
-      await membership.leave().catch((error: unknown) => deps.log.event('startup-error', `error: cannot leave the shared folder (${fsErrorCode(error)})`));
+      await membership.leave(diskHalted ? 'disk-error' : undefined).catch((error: unknown) => deps.log.event('startup-error', `error: cannot leave the shared folder (${fsErrorCode(error)})`));
     }
   }
 }

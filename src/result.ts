@@ -129,6 +129,8 @@ export interface ResultSummary {
   readonly status: FinalStatus | null;
   readonly reason: string | null;
   readonly completedAt: string | null;
+  /** `_metadata.jobspec_path`: where the JobSpec was when the result was written. */
+  readonly jobspecPath: string | null;
 }
 
 const FINAL_STATUS_VALUES: readonly FinalStatus[] = ['COMPLETED', 'FAILED', 'PARTIAL'];
@@ -136,13 +138,15 @@ const FINAL_STATUS_VALUES: readonly FinalStatus[] = ['COMPLETED', 'FAILED', 'PAR
 /** The summary of a parsed result file (recovery's committed temps, `status`'s latest results). */
 export function summarizeResult(result: Readonly<Record<string, unknown>> | null): ResultSummary {
   const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  const metadata = result?.['_metadata'];
-  const reason = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? text((metadata as Record<string, unknown>)['failure_reason']) : null;
+  const raw = result?.['_metadata'];
+  const metadata = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
+  const reason = text(metadata?.['failure_reason']);
   const status = result?.['final_status'];
   return {
     jobId: text(result?.['job_id']),
     status: FINAL_STATUS_VALUES.find((known) => known === status) ?? null,
     reason,
     completedAt: text(result?.['completed_at']),
+    jobspecPath: text(metadata?.['jobspec_path']),
   };
 }

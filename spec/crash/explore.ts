@@ -18,6 +18,7 @@ import type { FsOp } from '../harness/crash-at-op-fs.ts';
 import { recordFsOps } from '../harness/crash-at-op-fs.ts';
 import type { RunReport } from '../harness/memory-run.ts';
 import { MEMORY_ROOT, runScenarioInMemory } from '../harness/memory-run.ts';
+import { createFakeHost } from '../harness/fake-host.ts';
 import { invariantProblems } from '../generated/crash-invariants.ts';
 import type { Workload } from './workloads.ts';
 
@@ -44,7 +45,7 @@ export interface Played {
 }
 
 /** What a workload starts from: its tree, and the folders of it on volumes without hard links. */
-export type Start = Pick<Workload, 'tree' | 'volumes'>;
+export type Start = Pick<Workload, 'tree' | 'volumes' | 'linuxHost'>;
 
 /** Plays `steps` on `start`; `keyRun` names the run whose state key is wanted (taking one costs a walk). */
 export async function play(start: Start, steps: Step[], description = 'crash exploration', keyRun = -1): Promise<Played> {
@@ -60,6 +61,7 @@ export async function play(start: Start, steps: Step[], description = 'crash exp
   const stateKeys: string[] = [];
   const ops: Array<readonly FsOp[]> = [];
   const golden = await runScenarioInMemory(scenario, {
+    ...(start.linuxHost === true ? { host: () => ({ ...createFakeHost(), bootId: 'scenario-boot', pidNamespace: 'pid:[4026531836]' }) } : {}),
     exactNames: true,
     // Always: the shadow adds its own awaits, and with several workers the interleaving of their operations
     // (so which one is operation k) must be the same in every play of a workload.

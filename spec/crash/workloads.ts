@@ -1,7 +1,8 @@
 // The workloads the crash exploration and the errno matrix put under faults: those of the generated crash
 // family (spec/generated/crash.ts), plus two that hold more than one JobSpec, so that a fault while one
 // job is handled can be seen to leave the other alone (reliability section 4: pending/ is never drained),
-// outputs on volumes without hard links, a submission claimed half-way and two workers at once.
+// outputs on volumes without hard links, a submission claimed half-way, two workers at once, and a runner
+// started with --shared (its lease, its own folder in running/, and a restart that takes its folder over).
 
 import { basename } from 'node:path';
 import { baseJobSpec, defaultTree, JOBSPEC_PATH, withFields } from '../generated/base.ts';
@@ -83,6 +84,23 @@ export const TWO_WORKERS: Workload = {
   args: ['--max-workers', '2'],
 };
 
+/**
+ * Two jobs run by a shared runner (--shared): its lease, its folder running/<id>/ and the claims into it,
+ * the beat, and its leaving. A restart after a crash is a new runner with the same pid (a restarted
+ * container), which must find the dead runner's lease, take its folder over and file what it held.
+ */
+export const SHARED_RUNNER: Workload = {
+  name: 'shared-runner',
+  what: 'two single-clip jobs run by one runner started with --shared',
+  tree: {
+    ...defaultTree(baseJobSpec()),
+    'watch/pending/later.json': withFields(baseJobSpec(), { job_id: 'gen00002', naming_template: '{source_name}_later' }),
+  },
+  tags: [],
+  args: ['--shared'],
+  linuxHost: true,
+};
+
 /** The crash exploration's workloads (reliability section 4: single-clip, multi-clip, failing, invalid, recovery). */
 export const EXPLORED: readonly Workload[] = [
   byName('single-clip'),
@@ -96,7 +114,8 @@ export const EXPLORED: readonly Workload[] = [
   THREE_CLIPS_NO_LINKS,
   SUBMISSION_HALF_WAY,
   TWO_WORKERS,
+  SHARED_RUNNER,
 ];
 
 /** The errno matrix's workloads. */
-export const ERRNO_WORKLOADS: readonly Workload[] = [VALID_AND_INVALID, byName('three-clips'), RECOVERY_WITH_PENDING, SINGLE_CLIP_NO_LINKS, TWO_WORKERS];
+export const ERRNO_WORKLOADS: readonly Workload[] = [VALID_AND_INVALID, byName('three-clips'), RECOVERY_WITH_PENDING, SINGLE_CLIP_NO_LINKS, TWO_WORKERS, SHARED_RUNNER];

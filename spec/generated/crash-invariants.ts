@@ -30,9 +30,12 @@ const ERROR_EXIT = 70;
 /** Exit codes of a runner that refused to start (usage or configuration, folder busy): it moved nothing. */
 const REFUSED_EXITS = new Set<unknown>([2, 3]);
 
+/** A JobSpec a shared runner claimed: in its folder running/<id>/ (or one it took over, nested in it). */
+const SHARED_RUNNING_ENTRY = /^watch\/(running)\/(?:[^/]+\/)+([^/]*)$/;
+
 /** Folder and stem of a JobSpec path (not a result file), or null. */
 function jobSpecAt(path: string): { folder: string; stem: string } | null {
-  const match = STATE_ENTRY.exec(path);
+  const match = STATE_ENTRY.exec(path) ?? SHARED_RUNNING_ENTRY.exec(path);
   if (match === null || !isJobSpecName(match[2] ?? '')) return null;
   return { folder: match[1] ?? '', stem: stemOf(match[2] ?? '') };
 }

@@ -23,6 +23,11 @@ export interface Workload {
   readonly volumes?: VolumeRules;
   /** Arguments of each run after `--once` (the crash exploration's own workloads: `--max-workers 2`). */
   readonly args?: readonly string[];
+  /**
+   * The host knows its boot and PID namespace (a Linux host), so a restarted shared runner can see that the
+   * runner whose lease it finds, with its own pid, is its dead predecessor (R11.29). In memory only.
+   */
+  readonly linuxHost?: boolean;
 }
 
 export function threeClips(): Record<string, unknown> {

@@ -49,11 +49,8 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 const tempOf = (layout: Layout, pid: number): string => join(layout.root, lockTempNameOf(pid));
 
-/**
- * Writes `record` to its place's private temp, then links it into place (never replacing anything); false
- * when a record is there already. The lock is created so, and so is a shared runner's first lease.
- */
-export async function createRecord(deps: Deps, place: RecordPlace, record: LockRecord): Promise<boolean> {
+/** Writes `record` to its place's private temp, then links it into place (never replacing anything); false when a record is there already. */
+async function createRecord(deps: Deps, place: RecordPlace, record: LockRecord): Promise<boolean> {
   const { temp } = place;
   await ignoreMissing(deps.fs.unlink(temp));
   try {

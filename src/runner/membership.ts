@@ -21,9 +21,9 @@ import type { Deps, FileStat } from '../ports.ts';
 import { fsErrorCode, ignoreMissing, lstatOrNull } from '../ports.ts';
 import type { Layout } from './layout.ts';
 import type { HeldLock, StoppedOrphan } from './lock.ts';
-import { createRecord, holdRecord, stopOrphans } from './lock.ts';
+import { holdRecord, stopOrphans } from './lock.ts';
 import type { LockRecord } from './lock-record.ts';
-import { readLockRecord } from './lock-record.ts';
+import { readLockRecord, writeLockRecord } from './lock-record.ts';
 import { holderState } from './lock-liveness.ts';
 import { isJobSpecName, stemOf } from './filing-names.ts';
 import type { RecoveredJob } from './recover.ts';
@@ -64,7 +64,7 @@ export interface Membership {
   /**
    * Until `signal` aborts, every third of the lease: checks the fence, renews the lease and takes over the
    * runners whose lease expired (so a frozen runner is fenced promptly, even while this one encodes).
-   * Aborts `lost` and stops when the fence fails or the lease cannot be renewed.
+   * Aborts `lost` and stops when the fence fails; a beat the disk refuses is tried again at the next.
    */
   renewUntil(signal: AbortSignal, lost: AbortController): Promise<void>;
   /** One turn of that: the fence, the beat, the look for expired leases (throws LeaseLost when fenced). */
@@ -73,14 +73,23 @@ export interface Membership {
   takeOverExpired(): Promise<void>;
   /** The folders taken over and not yet handed out for filing. */
   drainTaken(): TakenFolder[];
-  /** Removes this runner's folder (when empty) and its lease. */
-  leave(): Promise<void>;
+  /**
+   * Removes this runner's folder (when empty) and its lease. After a failing disk the folder is kept, even
+   * empty: without a lease it is taken over at once, and that recovery finishes a settle this runner left
+   * half-done (a result temp whose JobSpec already left the folder) which no one else could tell was its.
+   */
+  leave(after?: 'disk-error'): Promise<void>;
 }
 
 export { runnerIdOf } from './filing-names.ts';
 
 function leaseNameOf(id: string): string {
   return `${id}${LEASE_SUFFIX}`;
+}
+
+/** The private temp a runner renews its lease through. */
+function leaseTempNameOf(id: string): string {
+  return `.${id}.tmp`;
 }
 
 /** The runner id a name in `.runners/` is the lease of, or null (its temp, or anything else). */
@@ -119,9 +128,18 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
   if (await ensureDir(deps, runners)) await deps.fs.fsyncDir(layout.root);
   // The lease first, then the folder: a folder in running/ without a lease is always a dead runner's.
   const record: LockRecord = { ...identity, lease: { id, beat: 0, seconds: terms.leaseSeconds } };
-  const place = { path: leasePath, temp: join(runners, `.${id}.tmp`) };
-  // Linked into place, not renamed: a live runner of this very id keeps its lease, and this one goes.
-  if (!(await createRecord(deps, place, record))) return null;
+  const place = { path: leasePath, temp: join(runners, leaseTempNameOf(id)) };
+  // Created exclusively, never renamed over anything: a live runner of this very id keeps its lease, and
+  // this one takes another id. Written in place, with no temp that a crash could leave behind: a lease
+  // that does not read whole is judged by staleness (isExpired) and removed with its folder-less runner.
+  // (An exclusive create whose reply an NFS client lost reports EEXIST: the lease made is then an orphan
+  // of an id nobody uses, taken over and removed like any dead runner's.)
+  try {
+    await writeLockRecord(deps.fs, leasePath, record);
+  } catch (error) {
+    if (fsErrorCode(error) === 'EEXIST') return null;
+    throw error;
+  }
   const held = holdRecord(deps, place, record);
   await deps.fs.fsyncDir(runners);
   await deps.fs.mkdir(running);
@@ -147,17 +165,18 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
     return other.host === identity.host && other.boot_id !== null && other.boot_id === identity.boot_id && other.pid_ns !== undefined && other.pid_ns === identity.pid_ns;
   }
 
-  async function isExpired(other: LockRecord, otherId: string): Promise<boolean> {
+  /** `other` null: a lease that does not read as one (its runner died writing it), judged by staleness alone. */
+  async function isExpired(other: LockRecord | null, otherId: string): Promise<boolean> {
     // Its process gone (or its pid ours now: pid reuse, as a restarted container's pid 1 is).
-    if (seesProcessOf(other) && (await holderState(deps, other)) === 'dead') return true;
-    const beat = other.lease?.beat ?? -1;
+    if (other !== null && seesProcessOf(other) && (await holderState(deps, other)) === 'dead') return true;
+    const beat = other?.lease?.beat ?? -1;
     const now = deps.clock.now();
     const last = seen.get(otherId);
     if (last === undefined || last.beat !== beat) {
       seen.set(otherId, { beat, atMs: now });
       return false;
     }
-    const seconds = other.lease?.seconds ?? terms.leaseSeconds;
+    const seconds = other?.lease?.seconds ?? terms.leaseSeconds;
     return now - last.atMs > (seconds + terms.takeoverSeconds) * 1000;
   }
 
@@ -167,16 +186,28 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
       await deps.fs.rename(join(layout.running, otherId), path);
     } catch (error) {
       const code = fsErrorCode(error);
-      // Taken by another runner first, or the runner left cleanly meanwhile; an NFS retry of our own
-      // rename reports ENOENT too, and then the folder is in ours.
-      if (code !== 'ENOENT' || (await lstatOrNull(deps.fs, path))?.kind !== 'directory') return null;
+      // Taken by another runner first, or the runner left cleanly meanwhile, or it died between its lease
+      // and its folder: its lease and temp go (whoever else is at it ignores their absence). An NFS
+      // retry of our own rename reports ENOENT too, and then the folder is in ours.
+      if (code !== 'ENOENT') return null;
+      if ((await lstatOrNull(deps.fs, path))?.kind !== 'directory') {
+        await dropLease(otherId);
+        return null;
+      }
     }
-    await deps.fs.fsyncDir(layout.running);
+    // Our folder first: a power cut between the two leaves the folder under one of its names, never none.
     await deps.fs.fsyncDir(running);
+    await deps.fs.fsyncDir(layout.running);
     const orphans = record !== null && record.host === identity.host ? await stopOrphans(deps, [record]) : [];
+    await dropLease(otherId);
+    return { id: otherId, path, orphans };
+  }
+
+  /** Removes an expired runner's lease and, first (the lease is what brings a later look back), the temp its last renewal may have left. */
+  async function dropLease(otherId: string): Promise<void> {
+    await ignoreMissing(deps.fs.unlink(join(runners, leaseTempNameOf(otherId))));
     await ignoreMissing(deps.fs.unlink(join(runners, leaseNameOf(otherId))));
     seen.delete(otherId);
-    return { id: otherId, path, orphans };
   }
 
   // One takeover at a time: the renewal and the scan both ask, and two looks must not take one folder twice.
@@ -197,7 +228,7 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
     }
     for (const [otherId, path] of leases) {
       const record = await readLockRecord(deps.fs, path);
-      if (record === null || !(await isExpired(record, otherId))) continue;
+      if (!(await isExpired(record, otherId))) continue;
       const folder = await take(otherId, record);
       if (folder !== null) taken.push(folder);
     }
@@ -228,9 +259,15 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
         try {
           await renewOnce();
         } catch (error) {
-          // Fenced, or the lease cannot be written (a failing disk): others will take over; stop working.
-          lost.abort(error instanceof LeaseLost ? error : new LeaseLost(running));
-          return;
+          // Fenced: stop working, file nothing more.
+          if (error instanceof LeaseLost) {
+            lost.abort(error);
+            return;
+          }
+          // A beat the disk refused (ENOSPC, EIO): the work goes on and the next beat tries again. Were
+          // they all refused, the others would take this runner over after its lease and margin, and its
+          // fence would stop it before it filed anything; stopping now would file its jobs interrupted.
+          fsErrorCode(error);
         }
       }
     },
@@ -238,11 +275,13 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
     drainTaken() {
       return taken.splice(0);
     },
-    async leave() {
-      await deps.fs.rmdir(running).catch((error: unknown) => {
-        // Jobs left in it (a failing disk): the folder stays, and without a lease others take it over at once.
-        if (!['ENOTEMPTY', 'EEXIST', 'ENOENT'].includes(fsErrorCode(error))) throw error;
-      });
+    async leave(after) {
+      if (after !== 'disk-error') {
+        await deps.fs.rmdir(running).catch((error: unknown) => {
+          // Jobs left in it: the folder stays, and without a lease others take it over at once.
+          if (!['ENOTEMPTY', 'EEXIST', 'ENOENT'].includes(fsErrorCode(error))) throw error;
+        });
+      }
       await ignoreMissing(deps.fs.unlink(leasePath));
     },
   };
@@ -261,6 +300,10 @@ export async function recoverTakenFolder(deps: Deps, layout: Layout, workerStart
     recovered.push(...(await recoverTakenFolder(deps, layout, workerStartedAt, join(folder, name))));
   }
   const onlyStems = new Set(names.filter(isJobSpecName).map(stemOf));
+  // What the runner taken over did in the destinations (a settle's last steps) is made durable before it
+  // is relied on: else a power cut after its folder is gone could bring back a temp no folder accounts for.
+  await deps.fs.fsyncDir(layout.completed);
+  await deps.fs.fsyncDir(layout.failed);
   // The results name where the runner taken over had each JobSpec, not the folder of the one taking over.
   const originalFolder = join(layout.running, basename(folder));
   recovered.push(...(await recoverInterrupted({ deps, layout: { ...layout, running: folder }, workerStartedAt, onlyStems, originalFolder })));

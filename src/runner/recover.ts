@@ -44,7 +44,9 @@ export interface RecoveryContext {
   readonly onlyStems?: ReadonlySet<string>;
   /**
    * --shared: where the runner taken over had these JobSpecs (`running/<its id>`), which the results name
-   * as original_path; by default the folder they are recovered from.
+   * as original_path; by default the folder they are recovered from. A result temp whose own result says
+   * its JobSpec was there is that runner's too: a settle it left after dropping the JobSpec's running name
+   * (so its stem is not among onlyStems), which this recovery finishes.
    */
   readonly originalFolder?: string;
 }
@@ -87,16 +89,20 @@ async function committedOutcome(deps: Deps, temp: string, folderMeans: FinalStat
  * every temp. A temp beside its committed JobSpec is a settle that never reached its end (settle.ts drops
  * the temp last), so each of those is a committed job this recovery finished.
  */
-async function completeOrDropTemps(deps: Deps, destination: SettledFolder, onlyStems?: ReadonlySet<string>): Promise<RecoveredJob[]> {
+async function completeOrDropTemps(deps: Deps, destination: SettledFolder, ctx: RecoveryContext): Promise<RecoveredJob[]> {
   const { folder, names, means } = destination;
+  const { onlyStems, originalFolder } = ctx;
   const present = new Set(names);
   const finished: RecoveredJob[] = [];
   let changed = false;
   for (const name of names) {
     const stem = stemOfResultTemp(name);
-    if (stem === null || (onlyStems !== undefined && ![...onlyStems].some((own) => isFilingStemOf(own, stem)))) continue;
+    if (stem === null) continue;
     // Only our own temp files are regular files; anything else of that name is not ours to touch.
-    if ((await lstatOrNull(deps.fs, join(folder, name)))?.kind !== 'file') continue;
+    const isFile = async (): Promise<boolean> => (await lstatOrNull(deps.fs, join(folder, name)))?.kind === 'file';
+    if (onlyStems !== undefined && ![...onlyStems].some((own) => isFilingStemOf(own, stem))) {
+      if (originalFolder === undefined || !(await isFile()) || !(await wasSettledFrom(deps, join(folder, name), originalFolder))) continue;
+    } else if (!(await isFile())) continue;
     const jobSpecName = jobSpecNameOf(stem);
     const resultName = resultNameOf(stem);
     if (present.has(jobSpecName)) {
@@ -113,6 +119,12 @@ async function completeOrDropTemps(deps: Deps, destination: SettledFolder, onlyS
   }
   if (changed) await deps.fs.fsyncDir(folder);
   return finished;
+}
+
+/** Whether the result temp at `temp` is of a JobSpec that was in `folder` (its result's jobspec_path). */
+async function wasSettledFrom(deps: Deps, temp: string, folder: string): Promise<boolean> {
+  const path = summarizeResult(parseJsonObject(await deps.fs.readFile(temp))).jobspecPath;
+  return path !== null && dirname(path) === folder;
 }
 
 interface SettledFolder {
@@ -196,7 +208,7 @@ export async function recoverInterrupted(ctx: RecoveryContext): Promise<Recovere
   }
 
   const filed: RecoveredJob[] = [];
-  for (const destination of settled) filed.push(...(await completeOrDropTemps(deps, destination, ctx.onlyStems)));
+  for (const destination of settled) filed.push(...(await completeOrDropTemps(deps, destination, ctx)));
 
   for (const name of uncommitted) {
     const path = join(layout.running, name);
