@@ -49,6 +49,9 @@ export default defineConfig({
           // Two files at once even on two cores (vitest's default is one fewer than the cores): the memfs
           // exploration is CPU-bound, the real-filesystem suite mostly waits for the processes it starts.
           maxWorkers: 2,
+          // Headroom: a crash exploration worker's memory grows with each workload it explores (one file
+          // of a dozen workloads outgrew Node's default heap, hence the --shared one's file of its own).
+          execArgv: ['--max-old-space-size=6144'],
           testTimeout: 3_600_000,
           hookTimeout: 600_000,
         },
