@@ -248,6 +248,16 @@ export async function lstatOrNull(fs: Fs, path: string): Promise<FileStat | null
   }
 }
 
+/** The names in `dir`, or null when there is no such folder; any other error propagates. */
+export async function readdirOrNull(fs: Fs, dir: string): Promise<string[] | null> {
+  try {
+    return await fs.readdir(dir);
+  } catch (error) {
+    if (fsErrorCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
 /**
  * The stat of a name that a listing has just returned, or null when a second lstat agrees that it is gone.
  * One ENOENT that contradicts the listing is asked once more: recovery decides from these stats whether a

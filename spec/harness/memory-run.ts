@@ -133,6 +133,12 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
   // A memfs volume has the same five entry-making calls as node:fs.
   const create: MemoryBackend['write'] = (entries) => createEntries(vol, MEMORY_ROOT, entries, clock.now() / 1000);
 
+  /** One runner's filesystems: the bare one (the fake FFmpeg's) and the runner's own, wrapped, durability tracked, mortal. */
+  function runnerFs(): { raw: Fs; mortal: ReturnType<typeof createMortalFs> } {
+    const raw = withVolumeRules(createMemFs(vol), MEMORY_ROOT, scenario.volumes);
+    return { raw, mortal: createMortalFs((options.wrapFs ?? ((fs) => fs))(shadow === null ? raw : trackDurability(raw, shadow))) };
+  }
+
   /** One runner's run, as src/cli.ts makes it: runApp with these ports; a runner that dies is "killed". */
   async function runRunner({ folder, args }: Invocation, ports: RunnerPorts, stop: AbortSignal): Promise<RunExit> {
     const deps = {
@@ -168,8 +174,7 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
     },
     advanceClock: (seconds) => clock.advance(seconds * 1000),
     async run(step, invocation) {
-      const raw = withVolumeRules(createMemFs(vol), MEMORY_ROOT, scenario.volumes);
-      const mortal = createMortalFs((options.wrapFs ?? ((fs) => fs))(shadow === null ? raw : trackDurability(raw, shadow)));
+      const { raw, mortal } = runnerFs();
       // Faults count only the runner's own operations: the fake FFmpeg uses `raw`.
       const injection = injectFsFault(mortal.fs, faultOfStep(step, MEMORY_ROOT), mortal.kill);
       const stopper = new AbortController();
@@ -198,8 +203,7 @@ export function createMemoryBackend(scenario: Scenario, options: MemoryRunOption
         order.map(async (i) => {
           const pid = FAKE_HOST.pid + i;
           alive.add(pid);
-          const raw = withVolumeRules(createMemFs(vol), MEMORY_ROOT, scenario.volumes);
-          const mortal = createMortalFs((options.wrapFs ?? ((fs) => fs))(shadow === null ? raw : trackDurability(raw, shadow)));
+          const { raw, mortal } = runnerFs();
           exits[i] = await runRunner(invocations[i] as Invocation, { raw, fs: mortal.fs, kill: mortal.kill, host: createFakeHost(pid, alive) }, new AbortController().signal);
           alive.delete(pid);
         }),

@@ -7,7 +7,7 @@
 
 import { join, resolve } from 'node:path';
 import type { Deps } from '../ports.ts';
-import { fsErrorCode, lstatOrNull } from '../ports.ts';
+import { fsErrorCode, lstatOrNull, readdirOrNull } from '../ports.ts';
 import { oneLine, printable } from '../log.ts';
 import { OPTIONS } from '../options.ts';
 import { parseJsonObject } from '../jobspec/json.ts';
@@ -112,15 +112,6 @@ export interface StatusReport {
   readonly submitting: readonly StagedSubmission[];
 }
 
-async function listOrNull(deps: Deps, folder: string): Promise<string[] | null> {
-  try {
-    return await deps.fs.readdir(folder);
-  } catch (error) {
-    if (fsErrorCode(error) === 'ENOENT') return null;
-    throw error;
-  }
-}
-
 function countOf(names: readonly string[] | null): FolderCount {
   if (names === null) return { jobspecs: null, results: null };
   return { jobspecs: names.filter(isJobSpecName).length, results: names.filter((n) => stemOfResultName(n) !== null).length };
@@ -146,7 +137,7 @@ interface Lease {
 /** Every readable lease in `.runners/`, in id order. */
 async function leases(deps: Deps, layout: Layout): Promise<Lease[]> {
   const found: Lease[] = [];
-  for (const name of ((await listOrNull(deps, layout.runners)) ?? []).sort(byCodeUnits)) {
+  for (const name of ((await readdirOrNull(deps.fs, layout.runners)) ?? []).sort(byCodeUnits)) {
     const id = idOfLeaseName(name);
     const record = id === null ? null : await readLockRecord(deps.fs, join(layout.runners, name));
     if (id === null || record === null) continue;
@@ -167,7 +158,7 @@ async function leases(deps: Deps, layout: Layout): Promise<Lease[]> {
 /** What `.submitting/` holds: every staged JobSpec, and whether pending/ has it too. */
 async function stagedSubmissions(deps: Deps, layout: Layout): Promise<StagedSubmission[]> {
   const staged: StagedSubmission[] = [];
-  for (const name of ((await listOrNull(deps, layout.submitting)) ?? []).sort(byCodeUnits)) {
+  for (const name of ((await readdirOrNull(deps.fs, layout.submitting)) ?? []).sort(byCodeUnits)) {
     const stat = await lstatOrNull(deps.fs, join(layout.submitting, name));
     if (stat?.kind === 'file') staged.push({ name, linked: stat.nlink > 1 });
   }
@@ -222,7 +213,7 @@ async function sharedRunningJobs(deps: Deps, layout: Layout, names: readonly str
   const jobs: RunningJob[] = [];
   for (const id of names.filter((name) => !isJobSpecName(name)).sort(byCodeUnits)) {
     const folder = join(layout.running, id);
-    const inside = (await lstatOrNull(deps.fs, folder))?.kind === 'directory' ? await listOrNull(deps, folder) : null;
+    const inside = (await lstatOrNull(deps.fs, folder))?.kind === 'directory' ? await readdirOrNull(deps.fs, folder) : null;
     if (inside === null) continue;
     const lease = found.find((l) => l.runner.id === id);
     jobs.push(...(await runningJobs(deps, folder, inside, lease !== undefined && lease.runner.state !== 'stale', lease?.activities ?? [], id)));
@@ -291,7 +282,7 @@ export async function folderStatus(deps: Deps, folder: string): Promise<StatusRe
   const root = await lstatOrNull(deps.fs, layout.root);
   if (root === null) return { error: `Watch folder does not exist: ${layout.root}` };
   const listings = {} as Record<FolderName, string[] | null>;
-  for (const name of STATE_FOLDERS) listings[name] = await listOrNull(deps, layout[name]);
+  for (const name of STATE_FOLDERS) listings[name] = await readdirOrNull(deps.fs, layout[name]);
   const counts = {} as Record<FolderName, FolderCount>;
   for (const name of STATE_FOLDERS) counts[name] = countOf(listings[name]);
   const { holder, activities } = await lockHolder(deps, layout);

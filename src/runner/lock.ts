@@ -49,15 +49,14 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 const tempOf = (layout: Layout, pid: number): string => join(layout.root, lockTempNameOf(pid));
 
-/** Writes `record` to its place's private temp, then links it into place (never replacing anything); false when a record is there already. */
-async function createRecord(deps: Deps, place: RecordPlace, record: LockRecord): Promise<boolean> {
-  const { temp } = place;
+/** Writes `record` to the private `temp`, then links it into place as the lock (never replacing anything); false when a lock exists. */
+async function createLock(deps: Deps, layout: Layout, record: LockRecord, temp: string): Promise<boolean> {
   await ignoreMissing(deps.fs.unlink(temp));
   try {
     // Inside the try: a write that fails half-way (ENOSPC) leaves a temp file that must go too.
     await writeLockRecord(deps.fs, temp, record);
     try {
-      await linkNoReplace(deps.fs, temp, place.path);
+      await linkNoReplace(deps.fs, temp, layout.lock);
       return true;
     } catch (error) {
       if (fsErrorCode(error) === 'EEXIST') return false;
@@ -67,8 +66,6 @@ async function createRecord(deps: Deps, place: RecordPlace, record: LockRecord):
     await ignoreMissing(deps.fs.unlink(temp));
   }
 }
-
-const createLock = (deps: Deps, layout: Layout, record: LockRecord, temp: string): Promise<boolean> => createRecord(deps, { path: layout.lock, temp }, record);
 
 /** Where a record lives: its file, and the private temp each update is written to before it is renamed over. */
 export interface RecordPlace {

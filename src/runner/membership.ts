@@ -10,15 +10,15 @@
 // Another runner's lease is judged by what this runner itself saw: its beat unchanged for its lease seconds
 // plus --takeover-seconds on this runner's own clock (no two hosts' clocks are ever compared), or, on the
 // same host, boot and PID namespace, its process gone. Only then is it taken over: its `running/<id>/` is
-// renamed into ours (`running/<ours>/<id>/`: one rename, so of two runners taking over the same one only one wins), its
-// FFmpeg stopped when it ran on this host, and its lease removed; the jobs in the taken folder are then
+// renamed into ours (`running/<ours>/<id>/`: one rename, so of two runners taking over the same one only
+// one wins), its FFmpeg stopped when it ran on this host, and its lease removed; the jobs in the taken folder are then
 // filed as "runner interrupted" by the usual recovery, restricted to their own result temps.
 // A runner whose own folder is gone was taken over while it could not renew (frozen, cut off): its fence
 // fails, and it stops before publishing an output or filing a job, so every job is filed by one runner.
 
 import { basename, dirname, join } from 'node:path';
 import type { Deps, FileStat } from '../ports.ts';
-import { fsErrorCode, ignoreMissing, lstatOrNull } from '../ports.ts';
+import { fsErrorCode, ignoreMissing, lstatOrNull, readdirOrNull } from '../ports.ts';
 import type { Layout } from './layout.ts';
 import type { HeldLock, StoppedOrphan } from './lock.ts';
 import { holdRecord, stopOrphans } from './lock.ts';
@@ -95,15 +95,6 @@ function leaseTempNameOf(id: string): string {
 /** The runner id a name in `.runners/` is the lease of, or null (its temp, or anything else). */
 export function idOfLeaseName(name: string): string | null {
   return name.endsWith(LEASE_SUFFIX) && !name.startsWith('.') ? name.slice(0, -LEASE_SUFFIX.length) : null;
-}
-
-async function listOrEmpty(deps: Deps, dir: string): Promise<string[]> {
-  try {
-    return await deps.fs.readdir(dir);
-  } catch (error) {
-    if (fsErrorCode(error) === 'ENOENT') return [];
-    throw error;
-  }
 }
 
 /** Creates `dir`; true when it did, false when it existed. */
@@ -220,9 +211,9 @@ export async function joinMembership(deps: Deps, layout: Layout, identity: LockR
 
   async function takeOverOnce(): Promise<void> {
     // running/ before .runners/: a folder listed here whose runner had just started has its lease listed below.
-    const folders = (await listOrEmpty(deps, layout.running)).filter((name) => name !== id && !isJobSpecName(name));
+    const folders = ((await readdirOrNull(deps.fs, layout.running)) ?? []).filter((name) => name !== id && !isJobSpecName(name));
     const leases = new Map<string, string>();
-    for (const name of await listOrEmpty(deps, runners)) {
+    for (const name of (await readdirOrNull(deps.fs, runners)) ?? []) {
       const other = idOfLeaseName(name);
       if (other !== null && other !== id) leases.set(other, join(runners, name));
     }

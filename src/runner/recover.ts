@@ -98,11 +98,11 @@ async function completeOrDropTemps(deps: Deps, destination: SettledFolder, ctx: 
   for (const name of names) {
     const stem = stemOfResultTemp(name);
     if (stem === null) continue;
+    const ownStem = onlyStems === undefined || [...onlyStems].some((own) => isFilingStemOf(own, stem));
+    if (!ownStem && originalFolder === undefined) continue;
     // Only our own temp files are regular files; anything else of that name is not ours to touch.
-    const isFile = async (): Promise<boolean> => (await lstatOrNull(deps.fs, join(folder, name)))?.kind === 'file';
-    if (onlyStems !== undefined && ![...onlyStems].some((own) => isFilingStemOf(own, stem))) {
-      if (originalFolder === undefined || !(await isFile()) || !(await wasSettledFrom(deps, join(folder, name), originalFolder))) continue;
-    } else if (!(await isFile())) continue;
+    if ((await lstatOrNull(deps.fs, join(folder, name)))?.kind !== 'file') continue;
+    if (!ownStem && originalFolder !== undefined && !(await wasSettledFrom(deps, join(folder, name), originalFolder))) continue;
     const jobSpecName = jobSpecNameOf(stem);
     const resultName = resultNameOf(stem);
     if (present.has(jobSpecName)) {
